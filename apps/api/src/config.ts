@@ -1,0 +1,164 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Secrets that appear in tutorials and our own spec; never accepted in production. */
+const KNOWN_DEFAULT_SECRETS = new Set([
+  'default-secret-change-in-production',
+  'secret',
+  'changeme',
+  'change-me',
+  'your-secret-key',
+  'jwt-secret',
+]);
+const JWT_SECRET_MIN = 32;
+
+const booleanString = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const positiveInt = (max: number) =>
+  z.coerce
+    .number({ message: 'must be a number' })
+    .int({ message: 'must be a whole number' })
+    .min(1, { message: `must be between 1 and ${max}` })
+    .max(max, { message: `must be between 1 and ${max}` });
+
+const postgresUrl = z
+  .string()
+  .trim()
+  .refine((v) => /^postgres(ql)?:\/\/.+/.test(v), { message: 'must be a postgres:// URL' });
+const redisUrl = z
+  .string()
+  .trim()
+  .refine((v) => /^rediss?:\/\/.+/.test(v), { message: 'must be a redis:// or rediss:// URL' });
+
+/** 32-byte key given as 64 hex characters or base64. */
+const encryptionKey = z
+  .string()
+  .trim()
+  .transform((value, ctx) => {
+    const key = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
+    if (key.length !== 32 || (!/^[0-9a-fA-F]{64}$/.test(value) && key.toString('base64') !== value)) {
+      ctx.addIssue({ code: 'custom', message: 'must be 32 bytes, as 64 hex characters or base64' });
+      return z.NEVER;
+    }
+    return key;
+  });
+
+/**
+ * Every environment variable the API reads, parsed once at startup. Empty strings count as unset,
+ * so `FOO=` in a .env file means "use the default".
+ */
+const EnvSchema = z.object({
+  /** `production` turns on the strict checks below (no generated secrets). */
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  /** TCP port of the HTTP server. */
+  PORT: positiveInt(65_535).default(3000),
+  /** Interface to bind; 0.0.0.0 so containers are reachable. */
+  HOST: z.string().min(1).default('0.0.0.0'),
+  /** Where the embedded database and generated development secrets live. */
+  DATA_DIR: z.string().min(1).default('./data'),
+  /** Postgres server; when unset the embedded PGlite database under DATA_DIR is used. */
+  DATABASE_URL: postgresUrl.optional(),
+  /** Connections per process in the Postgres pool. */
+  DATABASE_POOL_MAX: positiveInt(500).default(10),
+  /** Server-side limit for one SQL statement. */
+  DATABASE_STATEMENT_TIMEOUT_MS: positiveInt(600_000).default(30_000),
+  /** Redis server (rate limits, queue, pub/sub); when unset in-process equivalents are used. */
+  REDIS_URL: redisUrl.optional(),
+  /** HMAC key for access tokens; at least 32 characters. Generated and kept in DATA_DIR outside production. */
+  JWT_SECRET: z.string().optional(),
+  /** Key for secrets at rest (AES-256-GCM). Generated and kept in DATA_DIR outside production. */
+  ENCRYPTION_KEY: encryptionKey.optional(),
+  /** pino level. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Largest JSON body accepted by default, in bytes. */
+  BODY_LIMIT_BYTES: positiveInt(50 * 1024 * 1024).default(100 * 1024),
+  /** How long SIGTERM waits for in-flight requests before closing connections. */
+  SHUTDOWN_TIMEOUT_MS: positiveInt(120_000).default(10_000),
+  /** Built studio to serve at `/`; defaults to apps/workflow-studio/dist. */
+  STUDIO_DIR: z.string().min(1).optional(),
+  /** Number of reverse proxies in front of us whose X-Forwarded-For we trust (0: none). */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /** Apply pending migrations when the server starts. */
+  MIGRATE_ON_START: booleanString.default(true),
+});
+
+export interface Config {
+  readonly env: 'development' | 'test' | 'production';
+  readonly isProduction: boolean;
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly database: { readonly url?: string; readonly poolMax: number; readonly statementTimeoutMs: number };
+  readonly redisUrl?: string;
+  /** Undefined only outside production: main.ts then loads or creates development secrets. */
+  readonly jwtSecret?: string;
+  readonly encryptionKey?: Buffer;
+  readonly logLevel: string;
+  readonly bodyLimitBytes: number;
+  readonly shutdownTimeoutMs: number;
+  readonly studioDir?: string;
+  readonly trustProxyHops: number;
+  readonly migrateOnStart: boolean;
+}
+
+/** A configuration problem, worded as one line that names the variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function firstIssueLine(error: z.ZodError): string {
+  const issue = error.issues[0];
+  const name = issue?.path.join('.') ?? 'environment';
+  return `${name} ${issue?.message ?? 'is invalid'}`;
+}
+
+/**
+ * Parses the environment. The only reader of `process.env` in the API.
+ * @throws ConfigError naming the first bad variable.
+ */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) throw new ConfigError(firstIssueLine(parsed.error));
+  const env = parsed.data;
+  const isProduction = env.NODE_ENV === 'production';
+
+  if (env.JWT_SECRET !== undefined) {
+    if (KNOWN_DEFAULT_SECRETS.has(env.JWT_SECRET.toLowerCase())) {
+      throw new ConfigError('JWT_SECRET is a well-known default; generate one with `openssl rand -base64 48`');
+    }
+    if (env.JWT_SECRET.length < JWT_SECRET_MIN) {
+      throw new ConfigError(`JWT_SECRET must be at least ${JWT_SECRET_MIN} characters`);
+    }
+  }
+  if (isProduction && env.JWT_SECRET === undefined) {
+    throw new ConfigError('JWT_SECRET is required when NODE_ENV=production');
+  }
+  if (isProduction && env.ENCRYPTION_KEY === undefined) {
+    throw new ConfigError('ENCRYPTION_KEY is required when NODE_ENV=production (32 bytes, hex or base64)');
+  }
+
+  return Object.freeze({
+    env: env.NODE_ENV,
+    isProduction,
+    port: env.PORT,
+    host: env.HOST,
+    dataDir: path.resolve(env.DATA_DIR),
+    database: Object.freeze({
+      ...(env.DATABASE_URL ? { url: env.DATABASE_URL } : {}),
+      poolMax: env.DATABASE_POOL_MAX,
+      statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+    }),
+    ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
+    ...(env.JWT_SECRET ? { jwtSecret: env.JWT_SECRET } : {}),
+    ...(env.ENCRYPTION_KEY ? { encryptionKey: env.ENCRYPTION_KEY } : {}),
+    logLevel: env.LOG_LEVEL,
+    bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    ...(env.STUDIO_DIR ? { studioDir: path.resolve(env.STUDIO_DIR) } : {}),
+    trustProxyHops: env.TRUST_PROXY_HOPS,
+    migrateOnStart: env.MIGRATE_ON_START,
+  });
+}

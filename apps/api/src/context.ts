@@ -1,0 +1,94 @@
+import { existsSync, readFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import type { Config } from './config';
+import { createPgliteDatabase, createPostgresDatabase, type Database } from './lib/db';
+import { acquireDataDirLock } from './lib/data-dir-lock';
+import type { Logger } from './lib/logger';
+import { migrate } from './lib/migrate';
+import { MIGRATIONS_DIR, PGLITE_TEMPLATE_PATH } from './lib/paths';
+import type { ReadinessCheck } from './modules/health/health.routes';
+
+/**
+ * The process-wide dependencies, chosen once here: embedded (PGlite, in-process) or services
+ * (Postgres, Redis). Everything else receives interfaces and never asks which mode it runs in.
+ */
+export interface AppContext {
+  db: Database;
+  redis?: Redis;
+  readinessChecks: ReadinessCheck[];
+  notConfigured: string[];
+  /** Closes pools and connections; safe to call once at shutdown. */
+  close(): Promise<void>;
+}
+
+/** Opens the embedded database under DATA_DIR, seeding a new one from the build's migrated template. */
+async function openEmbeddedDatabase(dataDir: string, log: Logger): Promise<{ db: Database; release: () => void }> {
+  mkdirSync(dataDir, { recursive: true });
+  const release = acquireDataDirLock(dataDir);
+  const dir = path.join(dataDir, 'pglite');
+  const isNew = !existsSync(path.join(dir, 'PG_VERSION'));
+  const template = isNew && existsSync(PGLITE_TEMPLATE_PATH) ? new Blob([readFileSync(PGLITE_TEMPLATE_PATH)]) : undefined;
+  try {
+    const db = await createPgliteDatabase({ dataDir: dir, ...(template ? { loadDataDir: template } : {}) });
+    log.info({ dataDir: dir, seededFromTemplate: Boolean(template) }, 'embedded database opened');
+    return { db, release };
+  } catch (err) {
+    release();
+    throw err;
+  }
+}
+
+function redisCheck(redis: Redis): ReadinessCheck {
+  return { name: 'redis', check: async () => void (await redis.ping()) };
+}
+
+export async function createContext(config: Config, log: Logger): Promise<AppContext> {
+  let releaseLock: (() => void) | undefined;
+  let db: Database;
+  if (config.database.url) {
+    db = createPostgresDatabase({
+      connectionString: config.database.url,
+      maxConnections: config.database.poolMax,
+      statementTimeoutMs: config.database.statementTimeoutMs,
+      connectionTimeoutMs: 5000,
+      onError: (err) => log.warn({ err }, 'idle database connection lost'),
+    });
+  } else {
+    const embedded = await openEmbeddedDatabase(config.dataDir, log);
+    db = embedded.db;
+    releaseLock = embedded.release;
+  }
+
+  let redis: Redis | undefined;
+  try {
+    if (config.migrateOnStart) {
+      const applied = await migrate(db, MIGRATIONS_DIR);
+      if (applied.length > 0) log.info({ applied }, 'migrations applied');
+    }
+    if (config.redisUrl) {
+      redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: false });
+      redis.on('error', (err) => log.warn({ err }, 'redis connection error'));
+      await redis.connect();
+    }
+  } catch (err) {
+    redis?.disconnect();
+    await db.close();
+    releaseLock?.();
+    throw err;
+  }
+
+  const readinessChecks: ReadinessCheck[] = [{ name: 'database', check: () => db.ping() }];
+  if (redis) readinessChecks.push(redisCheck(redis));
+  return {
+    db,
+    ...(redis ? { redis } : {}),
+    readinessChecks,
+    notConfigured: redis ? [] : ['redis'],
+    async close() {
+      if (redis) await redis.quit().catch(() => redis?.disconnect());
+      await db.close();
+      releaseLock?.();
+    },
+  };
+}

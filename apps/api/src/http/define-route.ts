@@ -1,0 +1,93 @@
+import type { Request, RequestHandler, Response } from 'express';
+import type { z } from 'zod';
+import type { FieldIssue } from '@auterity/workflow-contracts';
+import { AppError, ValidationError } from './errors';
+
+type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/** Schemas for the three parts of a request; each part is parsed and unknown keys are stripped. */
+export interface RouteInputSchemas {
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+}
+
+type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface RouteInput<I extends RouteInputSchemas> {
+  params: Parsed<I['params']>;
+  query: Parsed<I['query']>;
+  body: Parsed<I['body']>;
+}
+
+export interface HandlerContext<I extends RouteInputSchemas> {
+  input: RouteInput<I>;
+  req: Request;
+  res: Response;
+}
+
+/** One endpoint: its HTTP mapping, its contract (also the OpenAPI source) and one handler. */
+export interface RouteDefinition<I extends RouteInputSchemas = RouteInputSchemas, R = unknown> {
+  method: HttpMethod;
+  /** Express-style path, e.g. `/api/workflows/:workflowId`. */
+  path: string;
+  summary: string;
+  tags: string[];
+  input?: I;
+  response: { status?: number; description: string; schema: z.ZodType<R> };
+  /** Error statuses worth documenting besides 400/500. */
+  errors?: number[];
+  handle(ctx: HandlerContext<I>): Promise<R> | R;
+}
+
+/** Keeps the generic types of a route while collecting heterogeneous routes in one list. */
+export function defineRoute<I extends RouteInputSchemas, R>(route: RouteDefinition<I, R>): RouteDefinition {
+  return route as unknown as RouteDefinition;
+}
+
+function toIssues(prefix: string, error: z.ZodError): FieldIssue[] {
+  return error.issues.map((issue) => ({
+    path: [prefix, ...issue.path.map(String)].join('.'),
+    message: issue.message,
+  }));
+}
+
+function hasBody(req: Request): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+function parsePart(schema: z.ZodType | undefined, value: unknown, prefix: string, issues: FieldIssue[]): unknown {
+  if (!schema) return undefined;
+  const result = schema.safeParse(value ?? {});
+  if (result.success) return result.data;
+  issues.push(...toIssues(prefix, result.error));
+  return undefined;
+}
+
+/**
+ * Turns a route definition into the Express handler: validate params, query and body against the
+ * contract (400 with field issues, 415 for a non-JSON body), call the handler once, send its DTO.
+ */
+export function toExpressHandler(route: RouteDefinition): RequestHandler {
+  const status = route.response.status ?? 200;
+  return async (req, res) => {
+    const schemas = route.input ?? {};
+    if (schemas.body && hasBody(req) && !req.is('application/json')) {
+      throw new AppError(415, 'unsupported_media_type', 'Request body must be application/json');
+    }
+    const issues: FieldIssue[] = [];
+    const input = {
+      params: parsePart(schemas.params, req.params, 'params', issues),
+      query: parsePart(schemas.query, req.query, 'query', issues),
+      body: parsePart(schemas.body, req.body, 'body', issues),
+    } as RouteInput<RouteInputSchemas>;
+    if (issues.length > 0) throw new ValidationError('Request validation failed', issues);
+    const result = await route.handle({ input, req, res });
+    if (status === 204) {
+      res.status(204).end();
+      return;
+    }
+    res.status(status).json(result);
+  };
+}

@@ -1,0 +1,85 @@
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { ApiErrorBody, ErrorCode } from '@auterity/workflow-contracts';
+import { AppError, RateLimitedError } from './errors';
+import { requestLog, requestIdOf } from './request-context';
+
+/** SQLSTATE classes and socket errors that mean "the database is unreachable right now". */
+const DATABASE_DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+
+/** Writes the one error envelope of ARCHITECTURE.md. */
+export function sendError(res: Response, status: number, code: ErrorCode, message: string, details?: unknown): void {
+  const body: ApiErrorBody = { error: message, code, ...(details === undefined ? {} : { details }), requestId: requestIdOf(res) };
+  res.status(status).json(body);
+}
+
+/** Any /api path that no route matched. */
+export const notFoundHandler: RequestHandler = (req, res) => {
+  sendError(res, 404, 'route_not_found', `No route for ${req.method} ${req.originalUrl.split('?')[0] ?? ''}`);
+};
+
+interface HttpLibraryError {
+  /** body-parser's classification of a body problem. */
+  type?: string;
+  /** http-errors (serve-static, body-parser) mark client errors safe to expose. */
+  status?: number;
+  expose?: boolean;
+}
+
+function isDatabaseDown(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  return (
+    (typeof code === 'string' && DATABASE_DOWN_CODES.has(code)) ||
+    /timeout exceeded when trying to connect|Connection terminated/i.test(err.message)
+  );
+}
+
+/**
+ * Renders every error as the JSON envelope. Expected errors (AppError, bad input) are logged at
+ * info; anything else is a 500 with only a request id, logged with its stack, never echoed.
+ */
+export const errorHandler: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
+  const log = requestLog(res);
+  if (res.headersSent) {
+    log.error({ err }, 'error after response started');
+    res.destroy();
+    return;
+  }
+  if (err instanceof AppError) {
+    if (err instanceof RateLimitedError) res.setHeader('Retry-After', String(err.retryAfterSec));
+    log.info({ code: err.code, status: err.status }, err.message);
+    sendError(res, err.status, err.code, err.message, err.details);
+    return;
+  }
+  const libraryError = (err ?? {}) as HttpLibraryError;
+  switch (libraryError.type) {
+    case 'entity.parse.failed':
+      sendError(res, 400, 'invalid_json', 'Request body is not valid JSON');
+      return;
+    case 'entity.too.large':
+      sendError(res, 413, 'payload_too_large', 'Request body is too large');
+      return;
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      sendError(res, 415, 'unsupported_media_type', 'Unsupported body encoding or charset');
+      return;
+    case 'request.aborted':
+      res.destroy();
+      return;
+    default:
+      break;
+  }
+  if (libraryError.expose && libraryError.status && libraryError.status >= 400 && libraryError.status < 500) {
+    if (libraryError.status === 404) sendError(res, 404, 'not_found', 'Not found');
+    else sendError(res, 400, 'validation_failed', 'Bad request');
+    return;
+  }
+  if (isDatabaseDown(err)) {
+    log.warn({ err }, 'database unavailable');
+    res.setHeader('Retry-After', '5');
+    sendError(res, 503, 'not_ready', 'Service temporarily unavailable, please retry');
+    return;
+  }
+  log.error({ err }, 'unhandled error');
+  sendError(res, 500, 'internal_error', 'Internal server error');
+};

@@ -1,0 +1,102 @@
+import { writeFileSync } from 'node:fs';
+import { createApp } from './app';
+import { ConfigError, loadConfig, type Config } from './config';
+import { createContext } from './context';
+import { createPgliteDatabase } from './lib/db';
+import { resolveSecrets } from './lib/dev-secrets';
+import { createLogger, type Logger } from './lib/logger';
+import { migrate } from './lib/migrate';
+import { DEFAULT_STUDIO_DIR, MIGRATIONS_DIR } from './lib/paths';
+import { listen } from './server';
+
+const VERSION = '0.1.0';
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+function readConfig(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) fail(`Configuration error: ${err.message}`);
+    throw err;
+  }
+}
+
+/** `--build-template FILE`: a migrated embedded database, dumped so that first starts skip initdb. */
+async function buildTemplate(file: string): Promise<void> {
+  const db = await createPgliteDatabase({ dataDir: 'memory://' });
+  await migrate(db, MIGRATIONS_DIR);
+  const dump = await db.dump();
+  writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
+  await db.close();
+}
+
+async function migrateOnly(config: Config, log: Logger): Promise<void> {
+  const context = await createContext({ ...config, migrateOnStart: true }, log);
+  await context.close();
+  log.info('migrations are up to date');
+}
+
+async function serve(config: Config, log: Logger): Promise<void> {
+  const secrets = resolveSecrets(config.dataDir, config);
+  if (secrets.generated) log.warn({ dataDir: config.dataDir }, 'using generated development secrets from DATA_DIR/secrets.json');
+  const context = await createContext(config, log);
+  let shuttingDown = false;
+  const app = createApp({
+    config,
+    log,
+    db: context.db,
+    readinessChecks: context.readinessChecks,
+    notConfigured: context.notConfigured,
+    isShuttingDown: () => shuttingDown,
+    studioDir: config.studioDir ?? DEFAULT_STUDIO_DIR,
+    version: VERSION,
+  });
+  const running = await listen(app, config.port, config.host);
+  const url = `http://localhost:${config.port}`;
+  log.info({ url, mode: context.db.kind === 'pglite' ? 'embedded' : 'services' }, `Auterity is running at ${url}`);
+  if (!config.isProduction) process.stdout.write(`\n  Auterity is running at ${url}\n\n`);
+
+  const shutdown = async (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    log.info({ signal }, 'shutting down: draining in-flight requests');
+    await running.stop(config.shutdownTimeoutMs);
+    await context.close();
+    log.info('shutdown complete');
+    log.flush();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args[0] === '--build-template' && args[1]) {
+    await buildTemplate(args[1]);
+    return;
+  }
+  const config = readConfig();
+  const log = createLogger({ level: config.logLevel });
+  const crash = (kind: string) => (err: unknown) => {
+    log.fatal({ err }, kind);
+    log.flush();
+    process.exit(1);
+  };
+  process.on('uncaughtException', crash('uncaught exception'));
+  process.on('unhandledRejection', crash('unhandled rejection'));
+  try {
+    if (args.includes('--migrate-only')) await migrateOnly(config, log);
+    else await serve(config, log);
+  } catch (err) {
+    log.fatal({ err }, 'failed to start');
+    log.flush();
+    fail(`Failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+void main();

@@ -1,0 +1,38 @@
+import http from 'node:http';
+import type { Express } from 'express';
+
+export interface RunningServer {
+  server: http.Server;
+  /** Stops accepting, lets in-flight requests finish (bounded), then closes every socket. */
+  stop(timeoutMs: number): Promise<void>;
+}
+
+/** Listens and resolves once the port is bound. */
+export function listen(app: Express, port: number, host: string): Promise<RunningServer> {
+  const server = http.createServer(app);
+  // Longer than a typical load balancer idle timeout, so the proxy closes first (no 502 races).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.requestTimeout = 120_000;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve({ server, stop: (timeoutMs) => stopServer(server, timeoutMs) });
+    });
+  });
+}
+
+function stopServer(server: http.Server, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const force = setTimeout(() => server.closeAllConnections(), timeoutMs);
+    force.unref();
+    server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
+    // Idle keep-alive sockets would otherwise hold close() open; busy ones finish their request
+    // first (Node answers them with `Connection: close`).
+    server.closeIdleConnections();
+  });
+}

@@ -1,0 +1,18 @@
+import type { ButtonHTMLAttributes, ReactNode } from 'react';
+
+export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
+  variant?: 'primary' | 'secondary';
+  /** Shows a busy state and blocks clicks while an action runs. */
+  loading?: boolean;
+  children: ReactNode;
+}
+
+/** A native button with our variants; `loading` sets `aria-busy` and disables it. */
+export function Button({ variant = 'primary', loading = false, disabled, className, children, type = 'button', ...rest }: ButtonProps) {
+  const classes = ['ds-button', `ds-button--${variant}`, className].filter(Boolean).join(' ');
+  return (
+    <button {...rest} type={type} className={classes} disabled={disabled || loading} aria-busy={loading || undefined}>
+      {children}
+    </button>
+  );
+}

@@ -1,0 +1,3 @@
+export * from './common/errors';
+export * from './health/health';
+export * from './auth/auth';
