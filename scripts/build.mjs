@@ -11,8 +11,16 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const apiDir = path.join(root, 'apps/api');
 const studioDir = path.join(root, 'apps/workflow-studio');
 const stamp = path.join(apiDir, 'dist/.build-stamp');
-const SOURCES = ['apps/api/src', 'apps/api/migrations', 'apps/workflow-studio/src', 'apps/workflow-studio/index.html',
-  'apps/workflow-studio/vite.config.ts', 'packages/workflow-contracts/src', 'packages/design-system/src', 'package-lock.json'];
+const SOURCES = [
+  'apps/api/src',
+  'apps/api/migrations',
+  'apps/workflow-studio/src',
+  'apps/workflow-studio/index.html',
+  'apps/workflow-studio/vite.config.ts',
+  'packages/workflow-contracts/src',
+  'packages/design-system/src',
+  'package-lock.json',
+];
 
 function newestMtime(p) {
   if (!existsSync(p)) return 0;
@@ -57,8 +65,12 @@ execFileSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js')
   stdio: 'inherit',
 });
 console.log(`studio built (${Date.now() - started} ms)`);
-execFileSync(process.execPath, [path.join(apiDir, 'dist/main.js'), '--build-template', path.join(apiDir, 'dist/pglite-template.tar.gz')], {
-  stdio: 'inherit',
-});
+execFileSync(
+  process.execPath,
+  [path.join(apiDir, 'dist/main.js'), '--build-template', path.join(apiDir, 'dist/pglite-template.tar.gz')],
+  {
+    stdio: 'inherit',
+  },
+);
 console.log(`embedded database template ready (${Date.now() - started} ms)`);
 writeFileSync(stamp, new Date().toISOString());

@@ -56,14 +56,26 @@ describe('API app', () => {
       const res = await request(app).get('/api/ready');
 
       expect(res.status).toBe(503);
-      expect(res.body).toMatchObject({ code: 'not_ready', error: 'Not ready: redis unavailable', details: { checks: { database: 'up', redis: 'down' } } });
+      expect(res.body).toMatchObject({
+        code: 'not_ready',
+        error: 'Not ready: redis unavailable',
+        details: { checks: { database: 'up', redis: 'down' } },
+      });
     });
 
     it('counts a check that hangs as down', async () => {
       const { healthRoutes } = await import('./modules/health/health.routes');
-      const [, ready] = healthRoutes({ checks: [{ name: 'database', check: () => new Promise(() => undefined) }], notConfigured: [], isShuttingDown: () => false, checkTimeoutMs: 50 });
+      const [, ready] = healthRoutes({
+        checks: [{ name: 'database', check: () => new Promise(() => undefined) }],
+        notConfigured: [],
+        isShuttingDown: () => false,
+        checkTimeoutMs: 50,
+      });
 
-      await expect(Promise.resolve(ready?.handle({} as never))).rejects.toMatchObject({ status: 503, details: { checks: { database: 'down' } } });
+      await expect(Promise.resolve(ready?.handle({} as never))).rejects.toMatchObject({
+        status: 503,
+        details: { checks: { database: 'down' } },
+      });
     });
 
     it('answers 503 as soon as shutdown begins', async () => {
@@ -79,11 +91,18 @@ describe('API app', () => {
       const res = await request(buildTestApp(test.db)).get('/api/nope');
 
       expect(res.status).toBe(404);
-      expect(res.body).toEqual({ error: 'No route for GET /api/nope', code: 'route_not_found', requestId: res.headers['x-request-id'] });
+      expect(res.body).toEqual({
+        error: 'No route for GET /api/nope',
+        code: 'route_not_found',
+        requestId: res.headers['x-request-id'],
+      });
     });
 
     it('answers 400 with the envelope for malformed JSON', async () => {
-      const res = await request(buildTestApp(test.db)).post('/api/auth/login').set('content-type', 'application/json').send('{bad');
+      const res = await request(buildTestApp(test.db))
+        .post('/api/auth/login')
+        .set('content-type', 'application/json')
+        .send('{bad');
 
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('invalid_json');
@@ -91,7 +110,9 @@ describe('API app', () => {
     });
 
     it('answers 413 for a body over the limit', async () => {
-      const res = await request(buildTestApp(test.db)).post('/api/auth/login').send({ blob: 'x'.repeat(101 * 1024) });
+      const res = await request(buildTestApp(test.db))
+        .post('/api/auth/login')
+        .send({ blob: 'x'.repeat(101 * 1024) });
 
       expect(res.status).toBe(413);
     });

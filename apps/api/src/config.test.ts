@@ -72,7 +72,11 @@ describe('loadConfig', () => {
 
   it('accepts production with real secrets, as hex or base64 keys', () => {
     const hex = loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET, ENCRYPTION_KEY: HEX_KEY });
-    const base64 = loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET, ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') });
+    const base64 = loadConfig({
+      NODE_ENV: 'production',
+      JWT_SECRET: SECRET,
+      ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+    });
 
     expect(hex.isProduction).toBe(true);
     expect(hex.encryptionKey?.equals(Buffer.from(HEX_KEY, 'hex'))).toBe(true);

@@ -67,9 +67,20 @@ export async function createContext(config: Config, log: Logger): Promise<AppCon
       if (applied.length > 0) log.info({ applied }, 'migrations applied');
     }
     if (config.redisUrl) {
-      redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: false });
+      // Fail fast at startup (no retries before the first connection); once up, reconnect with
+      // backoff for as long as it takes, e.g. across a Redis restart.
+      let everConnected = false;
+      redis = new Redis(config.redisUrl, {
+        lazyConnect: true,
+        maxRetriesPerRequest: 2,
+        enableOfflineQueue: false,
+        retryStrategy: (times) => (everConnected ? Math.min(times * 200, 2000) : null),
+      });
       redis.on('error', (err) => log.warn({ err }, 'redis connection error'));
-      await redis.connect();
+      await redis.connect().catch((err: unknown) => {
+        throw new Error(`Cannot connect to Redis at REDIS_URL: ${err instanceof Error ? err.message : String(err)}`);
+      });
+      everConnected = true;
     }
   } catch (err) {
     redis?.disconnect();

@@ -26,13 +26,16 @@ export function listen(app: Express, port: number, host: string): Promise<Runnin
 function stopServer(server: http.Server, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
     const force = setTimeout(() => server.closeAllConnections(), timeoutMs);
+    // Keep-alive sockets would hold close() open: close those idle now, and each busy one as soon
+    // as its in-flight response is done.
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
     force.unref();
+    sweep.unref();
     server.close(() => {
       clearTimeout(force);
+      clearInterval(sweep);
       resolve();
     });
-    // Idle keep-alive sockets would otherwise hold close() open; busy ones finish their request
-    // first (Node answers them with `Connection: close`).
     server.closeIdleConnections();
   });
 }

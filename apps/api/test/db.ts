@@ -40,7 +40,12 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
     if (!template) throw new Error('global setup did not create the template database');
     await adminQuery(`CREATE DATABASE ${name} TEMPLATE ${template}`);
     const url = databaseUrl(name);
-    const db = createPostgresDatabase({ connectionString: url, maxConnections: 5, statementTimeoutMs: 30_000, connectionTimeoutMs: 5000 });
+    const db = createPostgresDatabase({
+      connectionString: url,
+      maxConnections: 5,
+      statementTimeoutMs: 30_000,
+      connectionTimeoutMs: 5000,
+    });
     return {
       db,
       url,

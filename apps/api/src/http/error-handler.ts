@@ -4,7 +4,18 @@ import { AppError, RateLimitedError } from './errors';
 import { requestLog, requestIdOf } from './request-context';
 
 /** SQLSTATE classes and socket errors that mean "the database is unreachable right now". */
-const DATABASE_DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+const DATABASE_DOWN_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+]);
 
 /** Writes the one error envelope of ARCHITECTURE.md. */
 export function sendError(res: Response, status: number, code: ErrorCode, message: string, details?: unknown): void {

@@ -56,6 +56,14 @@ function buildApp() {
     }),
   ];
   for (const route of routes) app[route.method](route.path, toExpressHandler(route));
+  app.get('/api/half-sent', (_req, res, next) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.write('{"partial":');
+    next(new Error('failed mid-stream'));
+  });
+  app.get('/api/client-error', (_req, _res, next) => {
+    next(Object.assign(new Error('range not satisfiable'), { status: 416, expose: true }));
+  });
   app.use('/api', notFoundHandler);
   app.use(errorHandler);
   return { app, logs };
@@ -67,7 +75,9 @@ describe('HTTP pipeline', () => {
   it('validates, strips unknown fields and answers with the handler result', async () => {
     const { app } = buildApp();
 
-    const res = await request(app).post(`/api/things/${THING}?dryRun=true`).set('content-type', 'application/json')
+    const res = await request(app)
+      .post(`/api/things/${THING}?dryRun=true`)
+      .set('content-type', 'application/json')
       .send('{"name":"a","count":2,"role":"admin","__proto__":{"isAdmin":true},"constructor":{"prototype":{"x":1}}}');
 
     expect(res.status).toBe(201);
@@ -108,11 +118,20 @@ describe('HTTP pipeline', () => {
   it('answers 400 for malformed JSON and 413 for a body over the limit', async () => {
     const { app } = buildApp();
 
-    const malformed = await request(app).post(`/api/things/${THING}`).set('content-type', 'application/json').send('{"name": "a",');
-    const tooLarge = await request(app).post(`/api/things/${THING}`).send({ name: 'x'.repeat(2000), count: 1 });
+    const malformed = await request(app)
+      .post(`/api/things/${THING}`)
+      .set('content-type', 'application/json')
+      .send('{"name": "a",');
+    const tooLarge = await request(app)
+      .post(`/api/things/${THING}`)
+      .send({ name: 'x'.repeat(2000), count: 1 });
 
     expect(malformed.status).toBe(400);
-    expect(malformed.body).toEqual({ error: 'Request body is not valid JSON', code: 'invalid_json', requestId: expect.any(String) });
+    expect(malformed.body).toEqual({
+      error: 'Request body is not valid JSON',
+      code: 'invalid_json',
+      requestId: expect.any(String),
+    });
     expect(tooLarge.status).toBe(413);
     expect(tooLarge.body.code).toBe('payload_too_large');
   });
@@ -152,6 +171,34 @@ describe('HTTP pipeline', () => {
 
     expect(res.status).toBe(status);
     expect(res.body).toMatchObject({ code, error: message });
+  });
+
+  it('answers 415 for an unsupported body charset', async () => {
+    const { app } = buildApp();
+
+    const res = await request(app)
+      .post(`/api/things/${THING}`)
+      .set('content-type', 'application/json; charset=latin-9')
+      .send('{"name":"a","count":1}');
+
+    expect(res.status).toBe(415);
+    expect(res.body.code).toBe('unsupported_media_type');
+  });
+
+  it('maps other client errors from HTTP libraries to a generic 400', async () => {
+    const { app } = buildApp();
+
+    const res = await request(app).get('/api/client-error');
+
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'validation_failed', error: 'Bad request' });
+  });
+
+  it('cuts the connection when an error happens after the response started', async () => {
+    const { app, logs } = buildApp();
+
+    await expect(request(app).get('/api/half-sent')).rejects.toThrow();
+    expect(logs.lines().some((l) => l.msg === 'error after response started')).toBe(true);
   });
 
   it('sets Retry-After on 429', async () => {

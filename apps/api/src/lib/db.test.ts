@@ -45,7 +45,7 @@ describe('Database', () => {
 
   it('returns the same value types in both modes', async () => {
     const { rows } = await test.db.query<Record<string, unknown>>(
-      "SELECT 9007199254740993::int8 AS big, 1.50::numeric AS money, now() AS at, $1::jsonb AS doc, 7::int AS small",
+      'SELECT 9007199254740993::int8 AS big, 1.50::numeric AS money, now() AS at, $1::jsonb AS doc, 7::int AS small',
       [JSON.stringify({ nested: [1, 2] })],
     );
 
@@ -80,19 +80,26 @@ describe('Database', () => {
     const workflowId = rows[0]?.id;
 
     await expect(
-      test.db.query("INSERT INTO workflow_executions (organization_id, workflow_id, status) VALUES ($1, $2, 'exploded')", [organizationId, workflowId]),
+      test.db.query("INSERT INTO workflow_executions (organization_id, workflow_id, status) VALUES ($1, $2, 'exploded')", [
+        organizationId,
+        workflowId,
+      ]),
     ).rejects.toMatchObject({ code: '23514' });
     await expect(
       test.db.query("INSERT INTO workflow_executions (workflow_id, status) VALUES ($1, 'pending')", [workflowId]),
     ).rejects.toMatchObject({ code: '23502' });
-    await expect(test.db.query("INSERT INTO users (organization_id, email, role) VALUES ($1, 'a@b.c', 'superuser')", [organizationId])).rejects.toMatchObject({ code: '23514' });
+    await expect(
+      test.db.query("INSERT INTO users (organization_id, email, role) VALUES ($1, 'a@b.c', 'superuser')", [organizationId]),
+    ).rejects.toMatchObject({ code: '23514' });
   });
 
   it('keeps emails unique regardless of case', async () => {
     const organizationId = await insertOrganization('Emails');
     await test.db.query('INSERT INTO users (organization_id, email) VALUES ($1, $2)', [organizationId, 'Ada@Example.com']);
 
-    await expect(test.db.query('INSERT INTO users (organization_id, email) VALUES ($1, $2)', [organizationId, 'ada@example.com'])).rejects.toMatchObject({ code: '23505' });
+    await expect(
+      test.db.query('INSERT INTO users (organization_id, email) VALUES ($1, $2)', [organizationId, 'ada@example.com']),
+    ).rejects.toMatchObject({ code: '23505' });
   });
 
   it('has the composite tenant index on executions', async () => {

@@ -5,7 +5,14 @@ describe('logger', () => {
   it('redacts passwords, tokens and auth headers wherever they appear', () => {
     const { log, text } = captureLogger();
 
-    log.info({ password: 'hunter2-canary', body: { password: 'p-canary', token: 't-canary' }, headers: { authorization: 'Bearer abc-canary', cookie: 'sid=c-canary' } }, 'x');
+    log.info(
+      {
+        password: 'hunter2-canary',
+        body: { password: 'p-canary', token: 't-canary' },
+        headers: { authorization: 'Bearer abc-canary', cookie: 'sid=c-canary' },
+      },
+      'x',
+    );
 
     expect(text()).not.toMatch(/canary/);
     expect(text()).toContain('[redacted]');
@@ -19,5 +26,8 @@ describe('logger', () => {
     expect(out).toMatchObject({ type: 'Error', message: 'duplicate key', code: '23505' });
     expect(JSON.stringify(out)).not.toMatch(/INSERT INTO|sk-canary/);
     expect(serializeError('plain')).toEqual({ message: 'plain' });
+    const bare = new Error('no stack');
+    bare.stack = undefined;
+    expect(serializeError(bare)).toEqual({ type: 'Error', message: 'no stack' });
   });
 });

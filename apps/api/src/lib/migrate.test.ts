@@ -33,9 +33,17 @@ describe('migrate', () => {
   });
 
   it('applies each file exactly once when several runners start together', async () => {
-    const runners = usesPostgres && test.url
-      ? [1, 2, 3].map(() => createPostgresDatabase({ connectionString: test.url ?? '', maxConnections: 2, statementTimeoutMs: 30_000, connectionTimeoutMs: 5000 }))
-      : [test.db, test.db, test.db];
+    const runners =
+      usesPostgres && test.url
+        ? [1, 2, 3].map(() =>
+            createPostgresDatabase({
+              connectionString: test.url ?? '',
+              maxConnections: 2,
+              statementTimeoutMs: 30_000,
+              connectionTimeoutMs: 5000,
+            }),
+          )
+        : [test.db, test.db, test.db];
 
     const results = await Promise.all(runners.map((db) => migrate(db, MIGRATIONS_DIR)));
 
@@ -84,8 +92,8 @@ describe('migrate', () => {
 describe('readMigrations', () => {
   it('rejects malformed names and duplicate versions', async () => {
     await expect(readMigrations(migrationsDir({ 'create.sql': '' }))).rejects.toThrow(/must look like/);
-    await expect(
-      readMigrations(migrationsDir({ '0001_a.sql': 'SELECT 1;', '0001_b.sql': 'SELECT 2;' })),
-    ).rejects.toThrow(/share version 0001/);
+    await expect(readMigrations(migrationsDir({ '0001_a.sql': 'SELECT 1;', '0001_b.sql': 'SELECT 2;' }))).rejects.toThrow(
+      /share version 0001/,
+    );
   });
 });

@@ -47,7 +47,15 @@ export function LoginForm({ onSignedIn }: { onSignedIn: () => void }) {
   return (
     <form className="login-form" onSubmit={handleSubmit} noValidate aria-label="Sign in">
       {mutation.isError ? <Alert tone="error">{messageFor(mutation.error)}</Alert> : null}
-      <TextField label="Email" name="email" type="email" autoComplete="email" data-testid="email-input" error={fieldErrors.email} required />
+      <TextField
+        label="Email"
+        name="email"
+        type="email"
+        autoComplete="email"
+        data-testid="email-input"
+        error={fieldErrors.email}
+        required
+      />
       <TextField
         label="Password"
         name="password"

@@ -1,0 +1,643 @@
+#!/usr/bin/env node
+// `npm run bench`: HTTP throughput of the API against bare Node and bare Express baselines.
+//
+//   node bench/run.mjs            full run: 2 s warm-up + 10 s measured, 50 connections per scenario
+//   node bench/run.mjs --quick    smoke run: 3 s measured, no warm-up
+//
+// Env overrides: BENCH_DURATION_SEC, BENCH_CONNECTIONS, BENCH_TIMEOUT_SEC (global limit, default 300).
+// DATABASE_URL / REDIS_URL are passed to the API when set; otherwise it runs embedded in a temp DATA_DIR.
+//
+// Each server is its own process pinned to core 1 and autocannon runs pinned to core 0 (when
+// `taskset` exists and there are 2+ cores), so the load generator does not steal the server's CPU.
+// Benchmarks report, they don't gate: the exit code is 0 whether the check passes or not, and
+// non-zero only when the run itself failed (build, a server that never became ready, timeout).
+// See bench/README.md for how to add a scenario.
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const BENCH_DIR = path.resolve(ROOT, 'bench');
+const RESULTS_DIR = path.resolve(BENCH_DIR, 'results');
+const AUTOCANNON = path.resolve(ROOT, 'node_modules/autocannon/autocannon.js');
+const BUILD_SCRIPT = path.resolve(ROOT, 'scripts/build.mjs');
+const API_ENTRY = path.resolve(ROOT, 'apps/api/dist/main.js');
+
+const HOST = '127.0.0.1';
+const SERVER_CORE = 1;
+const LOAD_CORE = 0;
+const READY_TIMEOUT_MS = 30_000;
+const STOP_GRACE_MS = 5_000;
+/** Row every other row's req/s is divided by. */
+const BASELINE_SCENARIO = 'express-hello';
+/** The check printed at the end: this scenario must keep TARGET_RATIO of the baseline's req/s. */
+const CHECK_SCENARIO = 'api /api/health';
+const TARGET_RATIO = 0.7;
+
+// ---------------------------------------------------------------------------------------------
+// Servers: how to start each target. `command(ctx)` returns the script to run with this Node
+// binary plus extra env; PORT and HOST are always set by the runner. `readyPath` must answer 200.
+// ---------------------------------------------------------------------------------------------
+
+/** @type {Record<string, { description: string, readyPath: string, command(ctx: ServerContext): { args: string[], env?: Record<string, string>, info?: Record<string, unknown> } }>} */
+const servers = {
+  'node-hello': {
+    description: 'bare node:http, one JSON response',
+    readyPath: '/',
+    command: () => ({ args: [path.resolve(BENCH_DIR, 'servers/node-hello.mjs')] }),
+  },
+  'express-hello': {
+    description: 'bare Express 5, one JSON route',
+    readyPath: '/',
+    command: () => ({ args: [path.resolve(BENCH_DIR, 'servers/express-hello.cjs')] }),
+  },
+  api: {
+    description: 'Auterity API production bundle (apps/api/dist/main.js)',
+    readyPath: '/api/health',
+    command: (ctx) => {
+      const env = {
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'warn',
+        JWT_SECRET: randomBytes(36).toString('base64url'), // 48 characters
+        ENCRYPTION_KEY: randomBytes(32).toString('hex'), // 64 hex characters
+      };
+      if (process.env.DATABASE_URL) env.DATABASE_URL = process.env.DATABASE_URL;
+      else env.DATA_DIR = ctx.makeTempDir('auterity-bench-data-');
+      if (process.env.REDIS_URL) env.REDIS_URL = process.env.REDIS_URL;
+      return {
+        args: [API_ENTRY],
+        env,
+        // Recorded in the results; never the URLs themselves (they may hold credentials).
+        info: { database: env.DATABASE_URL ? 'postgres' : 'embedded', redis: Boolean(env.REDIS_URL) },
+      };
+    },
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Scenarios: what autocannon hits, in order. Fields:
+//   name          unique label (table, JSON)
+//   server        key in `servers` that must be running (or `servers: [...]` for several)
+//   path          request path on that server (shorthand for url)
+//   url           absolute URL string, or (ctx) => URL, instead of server+path
+//   setup(ctx)    optional async hook run once before the scenario, after servers are ready; may
+//                 return { url, method, headers, body, connections } overrides (e.g. a login token)
+//   connections?  defaults to BENCH_CONNECTIONS (50)
+//   method?, headers? ({ name: value }), body? (string, or object sent as JSON)
+// ---------------------------------------------------------------------------------------------
+
+/** @type {Scenario[]} */
+const scenarios = [
+  { name: 'node-hello', server: 'node-hello', path: '/' },
+  { name: 'express-hello', server: 'express-hello', path: '/' },
+  { name: 'api /api/health', server: 'api', path: '/api/health' },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Options
+// ---------------------------------------------------------------------------------------------
+
+function positiveIntFromEnv(name) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new UsageError(`${name} must be a positive whole number (got "${raw}")`);
+  return value;
+}
+
+class UsageError extends Error {}
+
+function parseOptions(argv) {
+  const known = new Set(['--quick', '--help', '-h']);
+  const unknown = argv.filter((a) => !known.has(a));
+  if (unknown.length > 0) throw new UsageError(`unknown argument(s): ${unknown.join(' ')} (try --help)`);
+  const quick = argv.includes('--quick');
+  return {
+    help: argv.includes('--help') || argv.includes('-h'),
+    quick,
+    durationSec: positiveIntFromEnv('BENCH_DURATION_SEC') ?? (quick ? 3 : 10),
+    warmupSec: quick ? 0 : 2,
+    connections: positiveIntFromEnv('BENCH_CONNECTIONS') ?? 50,
+    timeoutSec: positiveIntFromEnv('BENCH_TIMEOUT_SEC') ?? 300,
+  };
+}
+
+const HELP = `Usage: node bench/run.mjs [--quick]
+
+  --quick   3 s per scenario, no warm-up (smoke test)
+
+Environment:
+  BENCH_DURATION_SEC   measured seconds per scenario (default 10, 3 with --quick)
+  BENCH_CONNECTIONS    concurrent connections (default 50)
+  BENCH_TIMEOUT_SEC    abort the whole run after this long (default 300)
+  DATABASE_URL         passed to the API (otherwise embedded database in a temp DATA_DIR)
+  REDIS_URL            passed to the API when set
+`;
+
+// ---------------------------------------------------------------------------------------------
+// Child processes: every one is tracked and killed by pid on exit, error, SIGINT or timeout.
+// ---------------------------------------------------------------------------------------------
+
+/** @type {Set<{ name: string, child: import('node:child_process').ChildProcess, exited: Promise<{ code: number | null, signal: string | null }>, output: () => string, stdout: () => string }>} */
+const children = new Set();
+const tempDirs = [];
+
+function hasCommand(name) {
+  try {
+    execFileSync('/bin/sh', ['-c', `command -v ${name}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const PINNING = hasCommand('taskset') && os.cpus().length >= 2;
+
+/** [command, args] running `command args` on one core when pinning is available. */
+function pinned(core, command, args) {
+  return PINNING ? ['taskset', ['-c', String(core), command, ...args]] : [command, args];
+}
+
+/** Minimal, reproducible environment for children (no inherited NODE_OPTIONS, PORT, LOG_LEVEL...). */
+function baseEnv(extra = {}) {
+  const env = { BENCH_PARENT_PID: String(process.pid) };
+  for (const key of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ']) if (process.env[key] !== undefined) env[key] = process.env[key];
+  return { ...env, ...extra };
+}
+
+/**
+ * Spawns a tracked child. `keepStdout` keeps all of stdout (autocannon's JSON); otherwise only
+ * the last few KB of combined output are kept for error messages.
+ */
+function spawnTracked(name, command, args, { env, keepStdout = false, inherit = false } = {}) {
+  const child = spawn(command, args, {
+    cwd: ROOT,
+    env: env ?? baseEnv(),
+    stdio: inherit ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'],
+  });
+  let tail = '';
+  const stdoutChunks = [];
+  const keepTail = (chunk) => {
+    tail = (tail + chunk.toString()).slice(-4000);
+  };
+  child.stdout?.on('data', (chunk) => (keepStdout ? stdoutChunks.push(chunk) : keepTail(chunk)));
+  child.stderr?.on('data', keepTail);
+  const exited = new Promise((resolve) => {
+    child.once('error', (err) => {
+      tail += `\n${err.message}`;
+      resolve({ code: null, signal: null, error: err });
+    });
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+  const entry = { name, child, exited, output: () => tail.trim(), stdout: () => Buffer.concat(stdoutChunks).toString() };
+  children.add(entry);
+  void exited.then(() => children.delete(entry));
+  return entry;
+}
+
+function isRunning(entry) {
+  return entry.child.exitCode === null && entry.child.signalCode === null && entry.child.pid !== undefined;
+}
+
+function signal(entry, sig) {
+  try {
+    process.kill(entry.child.pid, sig);
+  } catch {
+    // already gone
+  }
+}
+
+function timeout(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/** SIGTERM, then SIGKILL after a grace period; resolves once the process is gone. */
+async function stopChild(entry) {
+  if (!isRunning(entry)) return;
+  signal(entry, 'SIGTERM');
+  const done = await Promise.race([entry.exited.then(() => true), timeout(STOP_GRACE_MS).then(() => false)]);
+  if (!done && isRunning(entry)) {
+    signal(entry, 'SIGKILL');
+    await Promise.race([entry.exited, timeout(STOP_GRACE_MS)]);
+  }
+}
+
+function removeTempDirs() {
+  for (const dir of tempDirs.splice(0)) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // best effort
+    }
+  }
+}
+
+async function cleanup() {
+  await Promise.all([...children].map(stopChild));
+  removeTempDirs();
+}
+
+// Last resort (process.exit from anywhere): no waiting possible, so SIGKILL whatever is left.
+process.on('exit', () => {
+  for (const entry of children) if (isRunning(entry)) signal(entry, 'SIGKILL');
+  removeTempDirs();
+});
+
+let finishing = false;
+/** Stops everything and exits; safe to call from signal handlers and the global timeout. */
+async function finish(code, message) {
+  if (finishing) return;
+  finishing = true;
+  if (message) process.stderr.write(`\n${message}\n`);
+  await cleanup();
+  process.exit(code);
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP helpers
+// ---------------------------------------------------------------------------------------------
+
+/** One request; resolves { status, headers, body } or rejects (also on timeout). */
+function request(url, { method = 'GET', headers = {}, body, timeoutMs = 2000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+    const req = http.request(
+      url,
+      {
+        method,
+        headers: {
+          ...(payload !== undefined && typeof body !== 'string' ? { 'content-type': 'application/json' } : {}),
+          ...headers,
+          connection: 'close',
+        },
+        timeout: timeoutMs,
+      },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`timed out after ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+const usedPorts = new Set();
+/** A free TCP port on HOST, distinct from every other one handed out in this run. */
+async function freePort() {
+  for (;;) {
+    const port = await new Promise((resolve, reject) => {
+      const srv = net.createServer();
+      srv.unref();
+      srv.once('error', reject);
+      srv.listen(0, HOST, () => {
+        const { port: p } = srv.address();
+        srv.close(() => resolve(p));
+      });
+    });
+    if (!usedPorts.has(port)) {
+      usedPorts.add(port);
+      return port;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Steps
+// ---------------------------------------------------------------------------------------------
+
+async function ensureBuild() {
+  console.log('> node scripts/build.mjs --if-stale');
+  const build = spawnTracked('build', process.execPath, [BUILD_SCRIPT, '--if-stale'], { env: { ...process.env }, inherit: true });
+  const { code, signal: sig, error } = await build.exited;
+  if (code !== 0) throw new Error(`build failed (${error ? error.message : sig ? `signal ${sig}` : `exit code ${code}`})`);
+}
+
+/**
+ * @typedef {{ makeTempDir(prefix: string): string }} ServerContext
+ * @typedef {{ name: string, url: string, port: number, pid: number, info?: Record<string, unknown> }} RunningServer
+ */
+
+/** Starts one registered server pinned to SERVER_CORE and waits until readyPath answers 200. */
+async function startServer(name) {
+  const def = servers[name];
+  if (!def) throw new Error(`unknown server "${name}" (registered: ${Object.keys(servers).join(', ')})`);
+  const port = await freePort();
+  const ctx = {
+    makeTempDir(prefix) {
+      const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+      tempDirs.push(dir);
+      return dir;
+    },
+  };
+  const { args, env = {}, info } = def.command(ctx);
+  const [command, commandArgs] = pinned(SERVER_CORE, process.execPath, args);
+  const entry = spawnTracked(name, command, commandArgs, { env: baseEnv({ ...env, PORT: String(port), HOST }) });
+  const url = `http://${HOST}:${port}`;
+  const readyUrl = url + def.readyPath;
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let last = 'no answer yet';
+  while (Date.now() < deadline) {
+    if (!isRunning(entry)) {
+      const { code, signal: sig } = await entry.exited;
+      throw new Error(
+        `server "${name}" exited before it was ready (${sig ? `signal ${sig}` : `exit code ${code}`})\n${indent(entry.output())}`,
+      );
+    }
+    try {
+      const res = await request(readyUrl, { timeoutMs: Math.max(100, Math.min(2000, deadline - Date.now())) });
+      if (res.status === 200) return { name, url, port, pid: entry.child.pid, info };
+      last = `status ${res.status}`;
+    } catch (err) {
+      last = err.code ?? err.message;
+    }
+    await timeout(100);
+  }
+  throw new Error(
+    `server "${name}" did not answer 200 on GET ${readyUrl} within ${READY_TIMEOUT_MS / 1000} s (last: ${last})\n${indent(entry.output())}`,
+  );
+}
+
+function indent(text) {
+  return text
+    ? text
+        .split('\n')
+        .map((l) => `    | ${l}`)
+        .join('\n')
+    : '    | (no output)';
+}
+
+/** Runs autocannon in its own process pinned to LOAD_CORE and returns its parsed JSON result. */
+async function autocannon({ url, connections, durationSec, method, headers, body }) {
+  const args = [AUTOCANNON, '--json', '-c', String(connections), '-d', String(durationSec)];
+  const hdrs = { ...headers };
+  let payload;
+  if (body !== undefined) {
+    payload = typeof body === 'string' ? body : JSON.stringify(body);
+    if (typeof body !== 'string' && !Object.keys(hdrs).some((h) => h.toLowerCase() === 'content-type'))
+      hdrs['content-type'] = 'application/json';
+  }
+  if (method && method.toUpperCase() !== 'GET') args.push('-m', method.toUpperCase());
+  for (const [k, v] of Object.entries(hdrs)) args.push('-H', `${k}=${v}`);
+  if (payload !== undefined) args.push('-b', payload);
+  args.push(url);
+  const [command, commandArgs] = pinned(LOAD_CORE, process.execPath, args);
+  const entry = spawnTracked('autocannon', command, commandArgs, { keepStdout: true });
+  const limitMs = (durationSec + 30) * 1000;
+  const result = await Promise.race([entry.exited, timeout(limitMs).then(() => null)]);
+  if (result === null) {
+    await stopChild(entry);
+    throw new Error(`autocannon did not finish within ${limitMs / 1000} s for ${url}`);
+  }
+  if (result.code !== 0) {
+    throw new Error(
+      `autocannon failed for ${url} (${result.signal ? `signal ${result.signal}` : `exit code ${result.code}`})\n${indent(entry.output())}`,
+    );
+  }
+  const line = entry.stdout().trim().split('\n').filter(Boolean).pop();
+  try {
+    return JSON.parse(line);
+  } catch {
+    throw new Error(`autocannon printed no JSON result for ${url}\n${indent(entry.output() || entry.stdout())}`);
+  }
+}
+
+function requiredServers(scenario) {
+  return scenario.servers ?? (scenario.server ? [scenario.server] : []);
+}
+
+/** Turns a scenario definition into a concrete request, running its setup() if any. */
+async function resolveScenario(scenario, ctx) {
+  let url = typeof scenario.url === 'function' ? scenario.url(ctx) : scenario.url;
+  if (!url && scenario.server && scenario.path !== undefined) url = ctx.servers[scenario.server].url + scenario.path;
+  let spec = {
+    url,
+    method: scenario.method ?? 'GET',
+    headers: scenario.headers ?? {},
+    body: scenario.body,
+    connections: scenario.connections ?? ctx.options.connections,
+  };
+  if (scenario.setup) spec = { ...spec, ...((await scenario.setup(ctx)) ?? {}) };
+  if (!spec.url) throw new Error(`scenario "${scenario.name}" has no url (give url, server+path, or return url from setup())`);
+  return spec;
+}
+
+function toRow(scenario, spec, result, durationSec) {
+  return {
+    name: scenario.name,
+    server: scenario.server ?? null,
+    method: spec.method,
+    path: new URL(spec.url).pathname,
+    connections: spec.connections,
+    durationSec,
+    requestsPerSec: result.requests.mean,
+    latencyMs: { p50: result.latency.p50, p99: result.latency.p99, mean: result.latency.average, max: result.latency.max },
+    errors: result.errors + result.non2xx + result.timeouts,
+    errorBreakdown: { errors: result.errors, non2xx: result.non2xx, timeouts: result.timeouts },
+    totalRequests: result.requests.total,
+    throughputBytesPerSec: result.throughput.mean,
+    ratioToExpress: null,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+// ---------------------------------------------------------------------------------------------
+
+function fmt(n, digits = 2) {
+  return typeof n === 'number' && Number.isFinite(n) ? n.toFixed(digits) : '-';
+}
+
+/** autocannon reports latency percentiles in whole milliseconds; don't print fake decimals. */
+function fmtMs(n) {
+  return typeof n === 'number' && Number.isFinite(n) ? String(Number(n.toFixed(2))) : '-';
+}
+
+function printTable(rows) {
+  const header = ['scenario', 'req/s (mean)', 'p50 ms', 'p99 ms', 'errors', 'vs express'];
+  const body = rows.map((r) => [
+    r.name,
+    fmt(r.requestsPerSec, 0),
+    fmtMs(r.latencyMs.p50),
+    fmtMs(r.latencyMs.p99),
+    String(r.errors),
+    fmt(r.ratioToExpress),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
+  const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const row of body) console.log(line(row));
+}
+
+/** The target: CHECK_SCENARIO keeps TARGET_RATIO of the baseline's req/s, without errors. */
+function evaluateCheck(rows) {
+  const row = rows.find((r) => r.name === CHECK_SCENARIO);
+  const baseline = rows.find((r) => r.name === BASELINE_SCENARIO);
+  if (!row || !baseline || !(baseline.requestsPerSec > 0)) {
+    return {
+      scenario: CHECK_SCENARIO,
+      target: TARGET_RATIO,
+      ratio: null,
+      pass: false,
+      line: `${CHECK_SCENARIO}: no comparison possible (missing rows) — FAIL`,
+    };
+  }
+  const ratio = row.requestsPerSec / baseline.requestsPerSec;
+  const errorFree = row.errors === 0 && baseline.errors === 0;
+  const pass = ratio >= TARGET_RATIO && errorFree;
+  const percent = (ratio * 100).toFixed(1);
+  const note = errorFree ? '' : ` (errors during the run: ${row.errors} in ${row.name}, ${baseline.errors} in ${baseline.name})`;
+  return {
+    scenario: CHECK_SCENARIO,
+    baseline: BASELINE_SCENARIO,
+    target: TARGET_RATIO,
+    ratio: Number(ratio.toFixed(4)),
+    pass,
+    line: `${CHECK_SCENARIO} keeps ${percent}% of bare Express (target ≥ ${TARGET_RATIO * 100}%) — ${pass ? 'PASS' : 'FAIL'}${note}`,
+  };
+}
+
+function machineInfo() {
+  const cpus = os.cpus();
+  let commit = null;
+  try {
+    commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
+  } catch {
+    // not a git checkout
+  }
+  return {
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    cpuCount: cpus.length,
+    node: process.version,
+    totalMemBytes: os.totalmem(),
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    loadAvg: os.loadavg().map((n) => Number(n.toFixed(2))),
+    pinning: PINNING ? { servers: SERVER_CORE, loadGenerator: LOAD_CORE, tool: 'taskset' } : null,
+    gitCommit: commit,
+  };
+}
+
+function writeResults(report) {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const stamp = report.startedAt.replace(/:/g, '-');
+  const file = path.join(RESULTS_DIR, `${stamp}.json`);
+  const json = `${JSON.stringify(report, null, 2)}\n`;
+  writeFileSync(file, json);
+  writeFileSync(path.join(RESULTS_DIR, 'latest.json'), json);
+  return file;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  const options = parseOptions(process.argv.slice(2));
+  if (options.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const startedAt = new Date().toISOString();
+  setTimeout(
+    () => void finish(1, `bench: aborted, the run exceeded BENCH_TIMEOUT_SEC=${options.timeoutSec} s`),
+    options.timeoutSec * 1000,
+  ).unref();
+
+  const names = new Set();
+  for (const s of scenarios) {
+    if (names.has(s.name)) throw new Error(`duplicate scenario name "${s.name}"`);
+    names.add(s.name);
+  }
+
+  await ensureBuild();
+
+  const machine = machineInfo();
+  console.log(
+    `\nmachine: ${machine.cpuCount} × ${machine.cpuModel}, node ${machine.node}, ${(machine.totalMemBytes / 2 ** 30).toFixed(1)} GiB`,
+  );
+  console.log(
+    PINNING
+      ? `pinning: servers on core ${SERVER_CORE}, autocannon on core ${LOAD_CORE} (taskset)`
+      : 'pinning: off (taskset not found or fewer than 2 cores); numbers are noisier',
+  );
+  console.log(
+    `params:  ${options.connections} connections, ${options.durationSec} s per scenario, ` +
+      `${options.warmupSec ? `${options.warmupSec} s warm-up` : 'no warm-up'}${options.quick ? ' (--quick)' : ''}`,
+  );
+
+  const needed = [...new Set(scenarios.flatMap(requiredServers))];
+  console.log(`\nstarting servers: ${needed.join(', ')}`);
+  const started = await Promise.all(needed.map(startServer));
+  const running = Object.fromEntries(started.map((s) => [s.name, s]));
+  for (const s of started)
+    console.log(`  ${s.name.padEnd(14)} ${s.url}  pid ${s.pid}${s.info ? `  ${JSON.stringify(s.info)}` : ''}`);
+
+  const ctx = { root: ROOT, options, servers: running, request };
+  const rows = [];
+  for (const scenario of scenarios) {
+    const spec = await resolveScenario(scenario, ctx);
+    if (options.warmupSec > 0) {
+      process.stdout.write(`\n${scenario.name}: warm-up ${options.warmupSec} s... `);
+      await autocannon({ ...spec, durationSec: options.warmupSec });
+      process.stdout.write(`measuring ${options.durationSec} s... `);
+    } else {
+      process.stdout.write(`\n${scenario.name}: measuring ${options.durationSec} s... `);
+    }
+    const result = await autocannon({ ...spec, durationSec: options.durationSec });
+    const row = toRow(scenario, spec, result, options.durationSec);
+    rows.push(row);
+    process.stdout.write(`${fmt(row.requestsPerSec, 0)} req/s`);
+  }
+  console.log('\n');
+
+  const baseline = rows.find((r) => r.name === BASELINE_SCENARIO);
+  for (const row of rows) {
+    row.ratioToExpress =
+      baseline && baseline.requestsPerSec > 0 ? Number((row.requestsPerSec / baseline.requestsPerSec).toFixed(2)) : null;
+  }
+  printTable(rows);
+  const check = evaluateCheck(rows);
+  console.log(`\n${check.line}`);
+
+  await cleanup();
+
+  const file = writeResults({
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    machine,
+    params: {
+      quick: options.quick,
+      connections: options.connections,
+      durationSec: options.durationSec,
+      warmupSec: options.warmupSec,
+      host: HOST,
+      servers: Object.fromEntries(started.map((s) => [s.name, { description: servers[s.name].description, ...(s.info ?? {}) }])),
+    },
+    rows,
+    check,
+  });
+  console.log(`results: ${path.relative(ROOT, file)} (and bench/results/latest.json)`);
+}
+
+process.on('SIGINT', () => void finish(130, 'bench: interrupted, stopping child processes'));
+process.on('SIGTERM', () => void finish(143, 'bench: terminated, stopping child processes'));
+process.on('SIGHUP', () => void finish(129, 'bench: hang-up, stopping child processes'));
+
+main().then(
+  () => finish(0),
+  (err) => {
+    if (err instanceof UsageError) return finish(2, `bench: ${err.message}`);
+    return finish(1, `bench: ${err instanceof Error ? err.message : String(err)}`);
+  },
+);
