@@ -36,18 +36,23 @@ export function requestContext(log: Logger): RequestHandler {
   return (req, res, next) => {
     const incoming = req.headers['x-request-id'];
     const requestId = typeof incoming === 'string' && INCOMING_ID.test(incoming) ? incoming : randomUUID();
-    const started = process.hrtime.bigint();
     const locals = res.locals as Locals;
     locals.requestId = requestId;
     locals.rootLog = log;
     res.setHeader('X-Request-Id', requestId);
+    // Probe lines are debug-only; skip the bookkeeping entirely when debug is off (hot path).
+    if (QUIET_PATHS.has(req.path) && !log.isLevelEnabled('debug')) {
+      next();
+      return;
+    }
+    const started = performance.now();
     res.on('finish', () => {
       const url = req.originalUrl;
       const queryAt = url.indexOf('?');
       const urlPath = queryAt === -1 ? url : url.slice(0, queryAt);
       const level = QUIET_PATHS.has(urlPath) ? 'debug' : res.statusCode >= 500 ? 'error' : 'info';
       if (!log.isLevelEnabled(level)) return;
-      const durationMs = Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10;
+      const durationMs = Math.round((performance.now() - started) * 10) / 10;
       log[level]({ requestId, method: req.method, path: urlPath, status: res.statusCode, durationMs }, 'request');
     });
     next();
