@@ -4,6 +4,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { createTestDatabase, type TestDatabase } from '../test/db';
 import { buildTestApp } from '../test/test-app';
+import { healthRoutes } from './modules/health/health.routes';
 
 function builtStudio(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'auterity-studio-'));
@@ -64,7 +65,6 @@ describe('API app', () => {
     });
 
     it('counts a check that hangs as down', async () => {
-      const { healthRoutes } = await import('./modules/health/health.routes');
       const [, ready] = healthRoutes({
         checks: [{ name: 'database', check: () => new Promise(() => undefined) }],
         notConfigured: [],

@@ -1,8 +1,18 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import type { Config } from './config';
+import type { Redis } from 'ioredis';
+import type { Config, OAuthProviderName } from './config';
 import type { Database } from './lib/db';
 import type { Logger } from './lib/logger';
+import type { Mailer } from './lib/mailer';
+import { apiKeysRoutes } from './modules/api-keys/api-keys.routes';
+import { createApiKeysService } from './modules/api-keys/api-keys.service';
+import { createAccessTokenSigner } from './modules/auth/access-token';
+import { authRoutes } from './modules/auth/auth.routes';
+import { createAuthService } from './modules/auth/auth.service';
+import { createAuthenticator } from './modules/auth/authenticator';
+import { createLoginThrottle } from './modules/auth/login-throttle';
+import { createMemoryRevocationStore, createRedisRevocationStore } from './modules/auth/revocation';
 import { toExpressHandler, type RouteDefinition } from './http/define-route';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { buildOpenApiDocument } from './http/openapi';
@@ -13,9 +23,12 @@ import { healthRoutes, type ReadinessCheck } from './modules/health/health.route
 
 /** Everything the HTTP app needs, built once by the wiring in context.ts (or by a test). */
 export interface AppDeps {
-  config: Pick<Config, 'bodyLimitBytes' | 'trustProxyHops' | 'isProduction'>;
+  config: Pick<Config, 'bodyLimitBytes' | 'trustProxyHops' | 'isProduction' | 'auth' | 'publicUrl' | 'oauth'>;
   log: Logger;
   db: Database;
+  redis?: Redis;
+  secrets: { jwtSecret: string; encryptionKey: Buffer };
+  mailer: Mailer;
   readinessChecks: readonly ReadinessCheck[];
   notConfigured: readonly string[];
   isShuttingDown(): boolean;
@@ -23,15 +36,58 @@ export interface AppDeps {
   version: string;
 }
 
+const PROVIDER_NAMES: Record<OAuthProviderName, string> = { google: 'Google', microsoft: 'Microsoft', github: 'GitHub' };
+
+/** The domain services, built once per process from the wiring's dependencies. */
+export function createServices(deps: AppDeps) {
+  const { config, db, log, redis } = deps;
+  const signer = createAccessTokenSigner({
+    secret: deps.secrets.jwtSecret,
+    ttlSec: config.auth.accessTtlSec,
+    issuer: config.auth.issuer,
+    audience: config.auth.audience,
+  });
+  const revocations = redis
+    ? createRedisRevocationStore(redis, config.auth.accessTtlSec)
+    : createMemoryRevocationStore(config.auth.accessTtlSec);
+  const throttle = createLoginThrottle({
+    perAccount: config.auth.loginFailuresPerAccount,
+    perIp: config.auth.loginFailuresPerIp,
+    ...(redis ? { redis } : {}),
+  });
+  const auth = createAuthService({
+    db,
+    signer,
+    revocations,
+    throttle,
+    mailer: deps.mailer,
+    log,
+    refreshTtlDays: config.auth.refreshTtlDays,
+    publicUrl: config.publicUrl,
+    platformAdminEmails: config.auth.platformAdminEmails,
+  });
+  const apiKeys = createApiKeysService({ db, log });
+  const authenticate = createAuthenticator({ signer, revocations, authenticateApiKey: (key) => apiKeys.authenticate(key) });
+  return { signer, revocations, auth, apiKeys, authenticate };
+}
+export type Services = ReturnType<typeof createServices>;
+
 /** Every route of the API, in one table: mounted on Express and described in OpenAPI. */
-export function buildRoutes(deps: AppDeps): RouteDefinition[] {
+export function buildRoutes(deps: AppDeps, services: Services): RouteDefinition[] {
+  const configured = Object.keys(deps.config.oauth) as OAuthProviderName[];
   return [
     ...healthRoutes({ checks: deps.readinessChecks, notConfigured: deps.notConfigured, isShuttingDown: deps.isShuttingDown }),
+    ...authRoutes({
+      auth: services.auth,
+      secureCookies: deps.config.isProduction,
+      providers: () => configured.map((id) => ({ id, name: PROVIDER_NAMES[id] })),
+    }),
+    ...apiKeysRoutes(services.apiKeys),
   ];
 }
 
 /** The Express app without `listen()`; tests drive it in-process with supertest. */
-export function createApp(deps: AppDeps): Express {
+export function createApp(deps: AppDeps, services: Services = createServices(deps)): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -59,9 +115,9 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(express.json({ limit: deps.config.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] }));
 
-  const routes = buildRoutes(deps);
+  const routes = buildRoutes(deps, services);
   const api = express.Router();
-  for (const route of routes) api[route.method](route.path, toExpressHandler(route));
+  for (const route of routes) api[route.method](route.path, toExpressHandler(route, services.authenticate));
   app.use(api);
   app.use(docsRouter(() => buildOpenApiDocument(routes, deps.version)));
   app.use('/api', notFoundHandler);

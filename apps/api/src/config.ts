@@ -82,7 +82,49 @@ const EnvSchema = z.object({
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   /** Apply pending migrations when the server starts. */
   MIGRATE_ON_START: booleanString.default(true),
+  /** Lifetime of access tokens (JWT), in seconds. */
+  JWT_ACCESS_TTL_SEC: positiveInt(86_400).default(900),
+  /** Lifetime of a session's refresh tokens, in days. */
+  REFRESH_TOKEN_TTL_DAYS: positiveInt(365).default(30),
+  /** Where users reach the studio; used in emailed links and OAuth redirects. */
+  PUBLIC_URL: z.url({ message: 'must be a URL such as https://app.example.com' }).optional(),
+  /** SMTP server for outgoing mail (smtp:// or smtps://); unset: mail is logged outside production. */
+  SMTP_URL: z
+    .string()
+    .refine((v) => /^smtps?:\/\/.+/.test(v), { message: 'must be an smtp:// or smtps:// URL' })
+    .optional(),
+  MAIL_FROM: z.string().min(3).default('Auterity <no-reply@auterity.local>'),
+  /** Comma-separated emails that are platform administrators (applied at startup). */
+  PLATFORM_ADMIN_EMAILS: z.string().default(''),
+  /** Failed logins allowed per account in 15 minutes before answering 429. */
+  LOGIN_FAILURES_PER_ACCOUNT: positiveInt(1000).default(10),
+  /** Failed logins allowed per client IP in 15 minutes before answering 429. */
+  LOGIN_FAILURES_PER_IP: positiveInt(10_000).default(50),
+  OAUTH_GOOGLE_CLIENT_ID: z.string().optional(),
+  OAUTH_GOOGLE_CLIENT_SECRET: z.string().optional(),
+  OAUTH_GOOGLE_ISSUER: z.url().default('https://accounts.google.com'),
+  OAUTH_MICROSOFT_CLIENT_ID: z.string().optional(),
+  OAUTH_MICROSOFT_CLIENT_SECRET: z.string().optional(),
+  OAUTH_MICROSOFT_ISSUER: z.url().default('https://login.microsoftonline.com/common/v2.0'),
+  OAUTH_GITHUB_CLIENT_ID: z.string().optional(),
+  OAUTH_GITHUB_CLIENT_SECRET: z.string().optional(),
+  OAUTH_GITHUB_AUTHORIZATION_URL: z.url().default('https://github.com/login/oauth/authorize'),
+  OAUTH_GITHUB_TOKEN_URL: z.url().default('https://github.com/login/oauth/access_token'),
+  OAUTH_GITHUB_API_URL: z.url().default('https://api.github.com'),
 });
+
+export type OAuthProviderName = 'google' | 'microsoft' | 'github';
+
+export interface OAuthProviderConfig {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** OIDC issuer (Google, Microsoft): endpoints come from its discovery document. */
+  readonly issuer?: string;
+  /** Plain OAuth 2.0 endpoints (GitHub). */
+  readonly authorizationUrl?: string;
+  readonly tokenUrl?: string;
+  readonly apiUrl?: string;
+}
 
 export interface Config {
   readonly env: 'development' | 'test' | 'production';
@@ -101,6 +143,20 @@ export interface Config {
   readonly studioDir?: string;
   readonly trustProxyHops: number;
   readonly migrateOnStart: boolean;
+  readonly auth: {
+    readonly accessTtlSec: number;
+    readonly refreshTtlDays: number;
+    readonly issuer: string;
+    readonly audience: string;
+    readonly loginFailuresPerAccount: number;
+    readonly loginFailuresPerIp: number;
+    readonly platformAdminEmails: readonly string[];
+  };
+  /** Base URL of the studio as users see it (links in mail, OAuth redirect URIs). */
+  readonly publicUrl: string;
+  readonly mail: { readonly smtpUrl?: string; readonly from: string };
+  /** Only providers with both a client id and secret appear here. */
+  readonly oauth: Readonly<Partial<Record<OAuthProviderName, OAuthProviderConfig>>>;
 }
 
 /** A configuration problem, worded as one line that names the variable. */
@@ -112,6 +168,34 @@ function firstIssueLine(error: z.ZodError): string {
   const issue = error.issues[0];
   const name = issue?.path.join('.') ?? 'environment';
   return `${name} ${issue?.message ?? 'is invalid'}`;
+}
+
+function oauthProviders(env: z.infer<typeof EnvSchema>): Partial<Record<OAuthProviderName, OAuthProviderConfig>> {
+  const providers: Partial<Record<OAuthProviderName, OAuthProviderConfig>> = {};
+  if (env.OAUTH_GOOGLE_CLIENT_ID && env.OAUTH_GOOGLE_CLIENT_SECRET) {
+    providers.google = {
+      clientId: env.OAUTH_GOOGLE_CLIENT_ID,
+      clientSecret: env.OAUTH_GOOGLE_CLIENT_SECRET,
+      issuer: env.OAUTH_GOOGLE_ISSUER,
+    };
+  }
+  if (env.OAUTH_MICROSOFT_CLIENT_ID && env.OAUTH_MICROSOFT_CLIENT_SECRET) {
+    providers.microsoft = {
+      clientId: env.OAUTH_MICROSOFT_CLIENT_ID,
+      clientSecret: env.OAUTH_MICROSOFT_CLIENT_SECRET,
+      issuer: env.OAUTH_MICROSOFT_ISSUER,
+    };
+  }
+  if (env.OAUTH_GITHUB_CLIENT_ID && env.OAUTH_GITHUB_CLIENT_SECRET) {
+    providers.github = {
+      clientId: env.OAUTH_GITHUB_CLIENT_ID,
+      clientSecret: env.OAUTH_GITHUB_CLIENT_SECRET,
+      authorizationUrl: env.OAUTH_GITHUB_AUTHORIZATION_URL,
+      tokenUrl: env.OAUTH_GITHUB_TOKEN_URL,
+      apiUrl: env.OAUTH_GITHUB_API_URL,
+    };
+  }
+  return providers;
 }
 
 /**
@@ -160,5 +244,19 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     ...(env.STUDIO_DIR ? { studioDir: path.resolve(env.STUDIO_DIR) } : {}),
     trustProxyHops: env.TRUST_PROXY_HOPS,
     migrateOnStart: env.MIGRATE_ON_START,
+    auth: Object.freeze({
+      accessTtlSec: env.JWT_ACCESS_TTL_SEC,
+      refreshTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
+      issuer: 'auterity',
+      audience: 'auterity-api',
+      loginFailuresPerAccount: env.LOGIN_FAILURES_PER_ACCOUNT,
+      loginFailuresPerIp: env.LOGIN_FAILURES_PER_IP,
+      platformAdminEmails: env.PLATFORM_ADMIN_EMAILS.split(',')
+        .map((e) => e.trim().toLowerCase())
+        .filter(Boolean),
+    }),
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ''),
+    mail: Object.freeze({ ...(env.SMTP_URL ? { smtpUrl: env.SMTP_URL } : {}), from: env.MAIL_FROM }),
+    oauth: Object.freeze(oauthProviders(env)),
   });
 }

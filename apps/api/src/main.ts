@@ -1,10 +1,11 @@
 import { writeFileSync } from 'node:fs';
-import { createApp } from './app';
+import { createApp, createServices, type AppDeps } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createContext } from './context';
 import { createPgliteDatabase } from './lib/db';
 import { resolveSecrets } from './lib/dev-secrets';
 import { createLogger, type Logger } from './lib/logger';
+import { createDisabledMailer, createLogMailer, createSmtpMailer, type Mailer } from './lib/mailer';
 import { migrate } from './lib/migrate';
 import { DEFAULT_STUDIO_DIR, MIGRATIONS_DIR } from './lib/paths';
 import { listen } from './server';
@@ -40,21 +41,34 @@ async function migrateOnly(config: Config, log: Logger): Promise<void> {
   log.info('migrations are up to date');
 }
 
+function chooseMailer(config: Config, log: Logger): Mailer {
+  if (config.mail.smtpUrl) return createSmtpMailer(config.mail.smtpUrl, config.mail.from);
+  return config.isProduction ? createDisabledMailer(log) : createLogMailer(log);
+}
+
 async function serve(config: Config, log: Logger): Promise<void> {
   const secrets = resolveSecrets(config.dataDir, config);
   if (secrets.generated) log.warn({ dataDir: config.dataDir }, 'using generated development secrets from DATA_DIR/secrets.json');
   const context = await createContext(config, log);
   let shuttingDown = false;
-  const app = createApp({
+  const deps: AppDeps = {
     config,
     log,
     db: context.db,
+    ...(context.redis ? { redis: context.redis } : {}),
+    secrets,
+    mailer: chooseMailer(config, log),
     readinessChecks: context.readinessChecks,
     notConfigured: context.notConfigured,
     isShuttingDown: () => shuttingDown,
     studioDir: config.studioDir ?? DEFAULT_STUDIO_DIR,
     version: VERSION,
-  });
+  };
+  const services = createServices(deps);
+  await services.auth.warmRevocations(config.auth.accessTtlSec);
+  const granted = await services.auth.applyPlatformAdmins();
+  if (granted > 0) log.info({ granted }, 'platform administrators granted from PLATFORM_ADMIN_EMAILS');
+  const app = createApp(deps, services);
   const running = await listen(app, config.port, config.host);
   const url = `http://localhost:${config.port}`;
   log.info({ url, mode: context.db.kind === 'pglite' ? 'embedded' : 'services' }, `Auterity is running at ${url}`);

@@ -1,6 +1,8 @@
 import { Writable } from 'node:stream';
 import type { Express } from 'express';
 import { createApp, type AppDeps } from '../src/app';
+import { loadConfig } from '../src/config';
+import type { Mail, Mailer } from '../src/lib/mailer';
 import type { Database } from '../src/lib/db';
 import { createLogger, type Logger } from '../src/lib/logger';
 
@@ -23,12 +25,32 @@ export function captureLogger(level = 'debug'): { log: Logger; lines: () => Reco
   return { log, lines, text };
 }
 
+export const TEST_JWT_SECRET = 'test-jwt-secret-that-is-long-enough-0123456789';
+
+/** Keeps sent mail in memory so tests can follow emailed links. */
+export function memoryMailer(): Mailer & { sent: Mail[] } {
+  const sent: Mail[] = [];
+  return {
+    sent,
+    async send(mail) {
+      sent.push(mail);
+    },
+  };
+}
+
+/** Test configuration: the real parser with test values (env overrides win). */
+export function testConfig(env: Record<string, string> = {}) {
+  return loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, PUBLIC_URL: 'http://studio.test', ...env });
+}
+
 /** The real app, in-process, on the given database; overrides swap single dependencies. */
 export function buildTestApp(db: Database, overrides: Partial<AppDeps> = {}): Express {
   return createApp({
-    config: { bodyLimitBytes: 100 * 1024, trustProxyHops: 0, isProduction: false },
+    config: testConfig(),
     log: overrides.log ?? captureLogger().log,
     db,
+    secrets: { jwtSecret: TEST_JWT_SECRET, encryptionKey: Buffer.alloc(32, 9) },
+    mailer: memoryMailer(),
     readinessChecks: [{ name: 'database', check: () => db.ping() }],
     notConfigured: ['redis'],
     isShuttingDown: () => false,

@@ -1,3 +1,5 @@
 export * from './common/errors';
 export * from './health/health';
+export * from './auth/roles';
 export * from './auth/auth';
+export * from './auth/api-keys';

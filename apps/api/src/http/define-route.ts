@@ -1,7 +1,8 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
-import type { FieldIssue } from '@auterity/workflow-contracts';
-import { AppError, ValidationError } from './errors';
+import type { FieldIssue, Permission } from '@auterity/workflow-contracts';
+import { hasPermission, type Actor, type Authenticator } from './actor';
+import { AppError, ForbiddenError, UnauthenticatedError, ValidationError } from './errors';
 
 type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -22,8 +23,16 @@ export interface RouteInput<I extends RouteInputSchemas> {
 
 export interface HandlerContext<I extends RouteInputSchemas> {
   input: RouteInput<I>;
+  /** The authenticated caller; undefined only on `auth: 'public'` routes. */
+  actor: Actor | undefined;
   req: Request;
   res: Response;
+}
+
+/** The caller of an authenticated route (throws on a public route, where there is none). */
+export function actorOf(ctx: { actor: Actor | undefined }): Actor {
+  if (!ctx.actor) throw new UnauthenticatedError();
+  return ctx.actor;
 }
 
 /** One endpoint: its HTTP mapping, its contract (also the OpenAPI source) and one handler. */
@@ -34,6 +43,10 @@ export interface RouteDefinition<I extends RouteInputSchemas = RouteInputSchemas
   summary: string;
   tags: string[];
   input?: I;
+  /** `public`: no credentials needed. Otherwise a valid access token or API key is required. */
+  auth?: 'public';
+  /** Permission the caller must hold (owners and admins hold all); 403 otherwise. */
+  permission?: Permission;
   response: { status?: number; description: string; schema: z.ZodType<R> };
   /** Error statuses worth documenting besides 400/500. */
   errors?: number[];
@@ -50,6 +63,15 @@ function toIssues(prefix: string, error: z.ZodError): FieldIssue[] {
     path: [prefix, ...issue.path.map(String)].join('.'),
     message: issue.message,
   }));
+}
+
+function credentialsOf(req: Request): { bearer?: string; apiKey?: string } {
+  const header = req.headers.authorization;
+  const apiKey = req.headers['x-api-key'];
+  return {
+    ...(typeof header === 'string' && header.startsWith('Bearer ') ? { bearer: header.slice(7).trim() } : {}),
+    ...(typeof apiKey === 'string' && apiKey.length > 0 ? { apiKey } : {}),
+  };
 }
 
 function hasBody(req: Request): boolean {
@@ -69,9 +91,15 @@ function parsePart(schema: z.ZodType | undefined, value: unknown, prefix: string
  * Turns a route definition into the Express handler: validate params, query and body against the
  * contract (400 with field issues, 415 for a non-JSON body), call the handler once, send its DTO.
  */
-export function toExpressHandler(route: RouteDefinition): RequestHandler {
+export function toExpressHandler(route: RouteDefinition, authenticate?: Authenticator): RequestHandler {
   const status = route.response.status ?? 200;
   return async (req, res) => {
+    let actor: Actor | undefined;
+    if (route.auth !== 'public') {
+      if (!authenticate) throw new Error(`route ${route.path} needs an authenticator`);
+      actor = await authenticate(credentialsOf(req));
+      if (route.permission && !hasPermission(actor, route.permission)) throw new ForbiddenError();
+    }
     const schemas = route.input ?? {};
     if (schemas.body && hasBody(req) && !req.is('application/json')) {
       throw new AppError(415, 'unsupported_media_type', 'Request body must be application/json');
@@ -83,7 +111,7 @@ export function toExpressHandler(route: RouteDefinition): RequestHandler {
       body: parsePart(schemas.body, req.body, 'body', issues),
     } as RouteInput<RouteInputSchemas>;
     if (issues.length > 0) throw new ValidationError('Request validation failed', issues);
-    const result = await route.handle({ input, req, res });
+    const result = await route.handle({ input, actor, req, res });
     if (status === 204) {
       res.status(204).end();
       return;

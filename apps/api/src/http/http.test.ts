@@ -18,6 +18,7 @@ function buildApp() {
     path: '/api/things/:thingId',
     summary: 'echo',
     tags: ['test'],
+    auth: 'public',
     input: {
       params: z.object({ thingId: z.uuid() }),
       query: z.object({ dryRun: z.enum(['true', 'false']).optional() }),
@@ -32,6 +33,7 @@ function buildApp() {
       path,
       summary: path,
       tags: ['test'],
+      auth: 'public',
       response: { description: 'never', schema: z.object({}) },
       handle: async () => {
         throw error();
@@ -51,6 +53,7 @@ function buildApp() {
       path: '/api/things/:thingId',
       summary: 'delete',
       tags: ['test'],
+      auth: 'public',
       response: { status: 204, description: 'deleted', schema: z.undefined() },
       handle: () => undefined,
     }),

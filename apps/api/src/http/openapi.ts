@@ -47,10 +47,10 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], version
         ...(input.body ? { body: { content: { 'application/json': { schema: input.body } } } } : {}),
       },
       responses: {
-        [String(route.response.status ?? 200)]: {
-          description: route.response.description,
-          content: { 'application/json': { schema: route.response.schema } },
-        },
+        [String(route.response.status ?? 200)]:
+          route.response.status === 204
+            ? { description: route.response.description }
+            : { description: route.response.description, content: { 'application/json': { schema: route.response.schema } } },
         ...responses,
       },
     });

@@ -53,7 +53,10 @@ export function createLogger(options: LoggerOptions): Logger {
  * pg and PGlite errors hold the statement and its parameters in `query`/`params`/`detail`.
  */
 export function serializeError(err: unknown): Record<string, unknown> {
-  if (!(err instanceof Error)) return { message: String(err) };
+  if (!(err instanceof Error)) {
+    const message = (err as { message?: unknown } | null)?.message;
+    return { message: typeof message === 'string' ? message : String(err) };
+  }
   const code = (err as { code?: unknown }).code;
   return {
     type: err.name,

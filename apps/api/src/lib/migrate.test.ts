@@ -47,9 +47,10 @@ describe('migrate', () => {
 
     const results = await Promise.all(runners.map((db) => migrate(db, MIGRATIONS_DIR)));
 
-    expect(results.flat().filter((f) => f === '0001_create_core_schema.sql')).toHaveLength(1);
-    const { rows } = await test.db.query<{ version: string }>('SELECT version FROM schema_migrations');
-    expect(rows.map((r) => r.version)).toEqual(['0001']);
+    const files = await readMigrations(MIGRATIONS_DIR);
+    expect(results.flat().sort()).toEqual(files.map((f) => f.name));
+    const { rows } = await test.db.query<{ version: string }>('SELECT version FROM schema_migrations ORDER BY version');
+    expect(rows.map((r) => r.version)).toEqual(files.map((f) => f.version));
     if (usesPostgres) await Promise.all(runners.map((db) => db.close()));
   });
 

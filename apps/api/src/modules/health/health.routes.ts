@@ -34,6 +34,7 @@ export function healthRoutes(deps: HealthDeps): RouteDefinition[] {
       path: '/api/health',
       summary: 'Liveness: the process is up',
       tags: ['health'],
+      auth: 'public',
       response: { description: 'Alive', schema: HealthDtoSchema },
       handle: () => ({ status: 'ok' as const, uptimeSec: Math.round(process.uptime()) }),
     }),
@@ -42,6 +43,7 @@ export function healthRoutes(deps: HealthDeps): RouteDefinition[] {
       path: '/api/ready',
       summary: 'Readiness: database (and Redis when configured) reachable',
       tags: ['health'],
+      auth: 'public',
       errors: [503],
       response: { description: 'Ready to serve', schema: ReadyDtoSchema },
       handle: async () => {

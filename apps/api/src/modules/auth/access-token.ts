@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import { z } from 'zod';
+import { PermissionSchema, RoleSchema, type Permission, type Role } from '@auterity/workflow-contracts';
+
+/** Claims of our access tokens: the spec's claims plus the session id used for revocation. */
+const ClaimsSchema = z.object({
+  userId: z.uuid(),
+  organizationId: z.uuid(),
+  email: z.string(),
+  role: RoleSchema,
+  permissions: z.array(PermissionSchema),
+  sid: z.uuid(),
+  jti: z.string(),
+  iat: z.number(),
+  exp: z.number(),
+});
+export type AccessClaims = z.infer<typeof ClaimsSchema>;
+
+export interface AccessTokenSigner {
+  readonly ttlSec: number;
+  sign(claims: {
+    userId: string;
+    organizationId: string;
+    email: string;
+    role: Role;
+    permissions: readonly Permission[];
+    sessionId: string;
+  }): string;
+  /** Returns the claims, or null for anything not signed by us and still valid (never throws). */
+  verify(token: string): AccessClaims | null;
+}
+
+/**
+ * HS256 access tokens. Verification pins the algorithm (so `none` or RS/HS confusion is refused)
+ * and checks issuer, audience and expiry.
+ */
+export function createAccessTokenSigner(options: {
+  secret: string;
+  ttlSec: number;
+  issuer: string;
+  audience: string;
+}): AccessTokenSigner {
+  return {
+    ttlSec: options.ttlSec,
+    sign(claims) {
+      return jwt.sign(
+        {
+          userId: claims.userId,
+          organizationId: claims.organizationId,
+          email: claims.email,
+          role: claims.role,
+          permissions: claims.permissions,
+          sid: claims.sessionId,
+        },
+        options.secret,
+        {
+          algorithm: 'HS256',
+          expiresIn: options.ttlSec,
+          issuer: options.issuer,
+          audience: options.audience,
+          jwtid: randomUUID(),
+        },
+      );
+    },
+    verify(token) {
+      try {
+        const decoded = jwt.verify(token, options.secret, {
+          algorithms: ['HS256'],
+          issuer: options.issuer,
+          audience: options.audience,
+        });
+        const parsed = ClaimsSchema.safeParse(decoded);
+        return parsed.success ? parsed.data : null;
+      } catch {
+        return null;
+      }
+    },
+  };
+}

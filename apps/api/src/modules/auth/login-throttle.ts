@@ -1,0 +1,46 @@
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimitedError } from '../../http/errors';
+
+const WINDOW_SEC = 15 * 60;
+
+/**
+ * Counts failed sign-ins per account and per client IP (rate-limiter-flexible; Redis when
+ * configured so every replica shares the counts). Past the limit, sign-in answers 429 with
+ * Retry-After until the window passes, even with the right password.
+ */
+export interface LoginThrottle {
+  /** @throws RateLimitedError while the account or the IP is locked out. */
+  assertAllowed(email: string, ip: string): Promise<void>;
+  recordFailure(email: string, ip: string): Promise<void>;
+  recordSuccess(email: string): Promise<void>;
+}
+
+export function createLoginThrottle(options: { perAccount: number; perIp: number; redis?: Redis }): LoginThrottle {
+  const make = (keyPrefix: string, points: number): RateLimiterAbstract =>
+    options.redis
+      ? new RateLimiterRedis({ storeClient: options.redis, keyPrefix, points, duration: WINDOW_SEC })
+      : new RateLimiterMemory({ keyPrefix, points, duration: WINDOW_SEC });
+  const byAccount = make('login_fail_account', options.perAccount);
+  const byIp = make('login_fail_ip', options.perIp);
+
+  const blockedFor = (res: RateLimiterRes | null, limit: number) =>
+    res && res.consumedPoints >= limit ? Math.max(1, Math.ceil(res.msBeforeNext / 1000)) : 0;
+
+  return {
+    async assertAllowed(email, ip) {
+      const [account, client] = await Promise.all([byAccount.get(email), byIp.get(ip)]);
+      const retryAfter = Math.max(blockedFor(account, options.perAccount), blockedFor(client, options.perIp));
+      if (retryAfter > 0) throw new RateLimitedError(retryAfter);
+    },
+    async recordFailure(email, ip) {
+      const swallowLimit = (err: unknown) => {
+        if (!(err instanceof RateLimiterRes)) throw err;
+      };
+      await Promise.all([byAccount.consume(email).catch(swallowLimit), byIp.consume(ip).catch(swallowLimit)]);
+    },
+    async recordSuccess(email) {
+      await byAccount.delete(email);
+    },
+  };
+}
