@@ -7,6 +7,8 @@ import type { Logger } from './lib/logger';
 import type { Mailer } from './lib/mailer';
 import { apiKeysRoutes } from './modules/api-keys/api-keys.routes';
 import { createApiKeysService } from './modules/api-keys/api-keys.service';
+import { membersRoutes } from './modules/members/members.routes';
+import { createMembersService } from './modules/members/members.service';
 import { createAccessTokenSigner } from './modules/auth/access-token';
 import { authRoutes } from './modules/auth/auth.routes';
 import { createAuthService } from './modules/auth/auth.service';
@@ -68,7 +70,8 @@ export function createServices(deps: AppDeps) {
   });
   const apiKeys = createApiKeysService({ db, log });
   const authenticate = createAuthenticator({ signer, revocations, authenticateApiKey: (key) => apiKeys.authenticate(key) });
-  return { signer, revocations, auth, apiKeys, authenticate };
+  const members = createMembersService({ db, auth, mailer: deps.mailer, publicUrl: config.publicUrl });
+  return { signer, revocations, auth, apiKeys, members, authenticate };
 }
 export type Services = ReturnType<typeof createServices>;
 
@@ -83,6 +86,7 @@ export function buildRoutes(deps: AppDeps, services: Services): RouteDefinition[
       providers: () => configured.map((id) => ({ id, name: PROVIDER_NAMES[id] })),
     }),
     ...apiKeysRoutes(services.apiKeys),
+    ...membersRoutes(services.members, { secureCookies: deps.config.isProduction }),
   ];
 }
 

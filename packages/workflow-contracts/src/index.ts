@@ -3,3 +3,4 @@ export * from './health/health';
 export * from './auth/roles';
 export * from './auth/auth';
 export * from './auth/api-keys';
+export * from './auth/members';

@@ -117,6 +117,11 @@ export function createAuthService(deps: AuthServiceDeps) {
   }
 
   return {
+    /** Starts a session for a user another flow has authenticated (invite acceptance, OAuth). */
+    startSession(user: repo.UserRecord, client: ClientInfo): Promise<SignedIn> {
+      return db.withTransaction((tx) => issueSession(user, client, tx));
+    },
+
     /**
      * Creates an organization and its first user (owner), signed in.
      * @throws ValidationError for a common password; ConflictError for a taken email.

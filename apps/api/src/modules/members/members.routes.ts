@@ -1,0 +1,150 @@
+import { z } from 'zod';
+import {
+  AcceptInviteBodySchema,
+  AuthResponseSchema,
+  CreateInviteBodySchema,
+  IdParamsSchema,
+  InviteDtoSchema,
+  MemberDtoSchema,
+  UpdateMemberBodySchema,
+} from '@auterity/workflow-contracts';
+import type { Request } from 'express';
+import { actorOf, defineRoute, type RouteDefinition } from '../../http/define-route';
+import { setRefreshCookie } from '../auth/auth.routes';
+import type { MembersService } from './members.service';
+
+const MemberListSchema = z.object({ items: z.array(MemberDtoSchema), nextCursor: z.null() }).meta({ id: 'MemberList' });
+const InviteListSchema = z.object({ items: z.array(InviteDtoSchema), nextCursor: z.null() }).meta({ id: 'InviteList' });
+const OrganizationSummarySchema = z
+  .object({ id: z.uuid(), name: z.string(), subscriptionTier: z.string(), memberCount: z.number().int(), createdAt: z.string() })
+  .meta({ id: 'OrganizationSummary' });
+const AdminOrganizationsQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
+
+function clientOf(req: Request) {
+  return { ip: req.ip ?? 'unknown', userAgent: req.headers['user-agent'] ?? null };
+}
+
+export function membersRoutes(service: MembersService, options: { secureCookies: boolean }): RouteDefinition[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/api/members',
+      summary: "List the organization's members",
+      tags: ['members'],
+      permission: 'members:read',
+      errors: [401, 403],
+      response: { description: 'Members, oldest first', schema: MemberListSchema },
+      handle: async (ctx) => ({ items: await service.list(actorOf(ctx)), nextCursor: null }),
+    }),
+    defineRoute({
+      method: 'patch',
+      path: '/api/members/:id',
+      summary: "Change a member's role",
+      tags: ['members'],
+      permission: 'members:manage',
+      input: { params: IdParamsSchema, body: UpdateMemberBodySchema },
+      errors: [401, 403, 404, 409],
+      response: { description: 'Updated; the member is signed out so the role applies at once', schema: MemberDtoSchema },
+      handle: (ctx) => service.changeRole(actorOf(ctx), ctx.input.params.id, ctx.input.body.role),
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/api/members/:id',
+      summary: 'Remove a member from the organization',
+      tags: ['members'],
+      permission: 'members:manage',
+      input: { params: IdParamsSchema },
+      errors: [401, 403, 404, 409],
+      response: { status: 204, description: 'Removed', schema: z.undefined() },
+      handle: (ctx) => service.remove(actorOf(ctx), ctx.input.params.id),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/members/:id/deactivate',
+      summary: 'Deactivate a member (signed out, cannot sign in)',
+      tags: ['members'],
+      permission: 'members:manage',
+      input: { params: IdParamsSchema },
+      errors: [401, 403, 404, 409],
+      response: { description: 'Deactivated', schema: MemberDtoSchema },
+      handle: (ctx) => service.setActive(actorOf(ctx), ctx.input.params.id, false),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/members/:id/activate',
+      summary: 'Reactivate a member',
+      tags: ['members'],
+      permission: 'members:manage',
+      input: { params: IdParamsSchema },
+      errors: [401, 403, 404],
+      response: { description: 'Active again', schema: MemberDtoSchema },
+      handle: (ctx) => service.setActive(actorOf(ctx), ctx.input.params.id, true),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/invites',
+      summary: 'Invite someone by email',
+      tags: ['members'],
+      permission: 'members:manage',
+      input: { body: CreateInviteBodySchema },
+      errors: [401, 403, 409],
+      response: { status: 201, description: 'Invitation sent', schema: InviteDtoSchema },
+      handle: (ctx) => service.invite(actorOf(ctx), ctx.input.body),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/invites',
+      summary: 'Pending invitations',
+      tags: ['members'],
+      permission: 'members:manage',
+      errors: [401, 403],
+      response: { description: 'Pending, newest first', schema: InviteListSchema },
+      handle: async (ctx) => ({ items: await service.listInvites(actorOf(ctx)), nextCursor: null }),
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/api/invites/:id',
+      summary: 'Withdraw an invitation',
+      tags: ['members'],
+      permission: 'members:manage',
+      input: { params: IdParamsSchema },
+      errors: [401, 403, 404],
+      response: { status: 204, description: 'Withdrawn', schema: z.undefined() },
+      handle: (ctx) => service.revokeInvite(actorOf(ctx), ctx.input.params.id),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/invites/accept',
+      summary: 'Accept an invitation: creates the account and signs it in',
+      tags: ['members'],
+      auth: 'public',
+      input: { body: AcceptInviteBodySchema },
+      errors: [409],
+      response: { status: 201, description: 'Account created and signed in', schema: AuthResponseSchema },
+      handle: async ({ input, req, res }) => {
+        const signedIn = await service.acceptInvite(input.body, clientOf(req));
+        setRefreshCookie(res, signedIn, options.secureCookies);
+        return signedIn.response;
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/admin/organizations',
+      summary: 'Platform administrators: every organization',
+      tags: ['admin'],
+      input: { query: AdminOrganizationsQuerySchema },
+      errors: [401, 403],
+      response: {
+        description: 'Organizations, newest first',
+        schema: z.object({ items: z.array(OrganizationSummarySchema), nextCursor: z.null() }),
+      },
+      handle: async (ctx) => ({
+        items: (await service.listAllOrganizations(actorOf(ctx), ctx.input.query.limit)).map((o) => ({
+          ...o,
+          createdAt: o.createdAt.toISOString(),
+        })),
+        nextCursor: null,
+      }),
+    }),
+  ];
+}

@@ -1,0 +1,125 @@
+import request from 'supertest';
+import { PERMISSIONS } from '@auterity/workflow-contracts';
+import { buildRoutes, createApp, createServices, type AppDeps } from '../src/app';
+import { createTestDatabase, type TestDatabase } from './db';
+import { addMember, registerOwner, uniqueEmail, type SignedInUser } from './factories';
+import { captureLogger, memoryMailer, TEST_JWT_SECRET, testConfig } from './test-app';
+
+/**
+ * Tenant isolation, generated from the route table: every authenticated route that takes an id is
+ * called by another organization's owner and by its all-scopes API key with the victim's ids.
+ * Each must answer 404 without the victim's data and change nothing. A new route with an id and
+ * no row in VICTIM_IDS fails this suite.
+ */
+describe('tenant isolation', () => {
+  let test: TestDatabase;
+  let deps: AppDeps;
+  let app: ReturnType<typeof createApp>;
+  let victim: SignedInUser;
+  let attacker: SignedInUser;
+  let attackerKey: string;
+  const victimIds: Record<string, string> = {};
+
+  /** Which victim resource to use for each parameterized path. */
+  const VICTIM_IDS: Record<string, () => string | undefined> = {
+    '/api/api-keys/:id': () => victimIds.apiKey,
+    '/api/members/:id': () => victimIds.member,
+    '/api/members/:id/deactivate': () => victimIds.member,
+    '/api/members/:id/activate': () => victimIds.member,
+    '/api/invites/:id': () => victimIds.invite,
+  };
+  const BODIES: Record<string, object> = { patch: { role: 'viewer' }, post: {}, put: {} };
+
+  beforeAll(async () => {
+    test = await createTestDatabase();
+    deps = {
+      config: testConfig(),
+      log: captureLogger().log,
+      db: test.db,
+      secrets: { jwtSecret: TEST_JWT_SECRET, encryptionKey: Buffer.alloc(32, 9) },
+      mailer: memoryMailer(),
+      readinessChecks: [],
+      notConfigured: [],
+      isShuttingDown: () => false,
+      version: 'test',
+    };
+    app = createApp(deps);
+    victim = await registerOwner(app);
+    attacker = await registerOwner(app);
+    const member = await addMember(app, test.db, victim.user.organizationId, 'editor');
+    victimIds.member = member.user.id;
+    const key = await request(app)
+      .post('/api/api-keys')
+      .set('Authorization', `Bearer ${victim.token}`)
+      .send({ name: 'victim key', scopes: ['workflows:read'] });
+    victimIds.apiKey = key.body.id;
+    const invite = await request(app)
+      .post('/api/invites')
+      .set('Authorization', `Bearer ${victim.token}`)
+      .send({ email: uniqueEmail('victim-invitee'), role: 'viewer' });
+    victimIds.invite = invite.body.id;
+    const all = await request(app)
+      .post('/api/api-keys')
+      .set('Authorization', `Bearer ${attacker.token}`)
+      .send({ name: 'attacker', scopes: PERMISSIONS });
+    attackerKey = all.body.key;
+  });
+  afterAll(async () => {
+    await test.drop();
+  });
+
+  const parameterized = () =>
+    buildRoutes(deps, createServices(deps)).filter(
+      (r) => r.auth !== 'public' && r.path.includes(':') && !r.path.startsWith('/api/admin/'),
+    );
+
+  it('has a victim id for every authenticated route that takes one', () => {
+    const missing = parameterized()
+      .map((r) => r.path)
+      .filter((path) => !VICTIM_IDS[path]);
+
+    expect(missing).toEqual([]);
+    expect(parameterized().length).toBeGreaterThanOrEqual(7);
+  });
+
+  it.each(['user', 'api key'])("answers 404 to another organization's %s on every route with an id", async (kind) => {
+    const failures: string[] = [];
+    for (const route of parameterized()) {
+      const id = VICTIM_IDS[route.path]?.();
+      if (!id) throw new Error(`no victim id for ${route.path}`);
+      const url = route.path.replace(':id', id);
+      let call = request(app)[route.method](url);
+      call = kind === 'user' ? call.set('Authorization', `Bearer ${attacker.token}`) : call.set('X-API-Key', attackerKey);
+      const body = BODIES[route.method];
+      const res = body ? await call.send(body) : await call;
+      if (res.status !== 404) failures.push(`${route.method.toUpperCase()} ${route.path} → ${res.status}`);
+      if (JSON.stringify(res.body).includes(victim.email) || JSON.stringify(res.body).includes(id))
+        failures.push(`${route.path} leaked data`);
+    }
+
+    expect(failures).toEqual([]);
+  });
+
+  it("left the victim's resources untouched", async () => {
+    const keys = await request(app).get('/api/api-keys').set('Authorization', `Bearer ${victim.token}`);
+    const members = await request(app).get('/api/members').set('Authorization', `Bearer ${victim.token}`);
+    const invites = await request(app).get('/api/invites').set('Authorization', `Bearer ${victim.token}`);
+
+    expect(keys.body.items.find((k: { id: string }) => k.id === victimIds.apiKey)?.revokedAt).toBeNull();
+    expect(members.body.items.find((m: { id: string }) => m.id === victimIds.member)).toMatchObject({
+      role: 'editor',
+      isActive: true,
+    });
+    expect(invites.body.items.map((i: { id: string }) => i.id)).toContain(victimIds.invite);
+  });
+
+  it('lists only the caller organization in every list endpoint', async () => {
+    for (const path of ['/api/api-keys', '/api/members', '/api/invites']) {
+      const res = await request(app).get(path).set('Authorization', `Bearer ${attacker.token}`);
+
+      expect(res.status).toBe(200);
+      expect(JSON.stringify(res.body)).not.toContain(victim.email);
+      for (const id of Object.values(victimIds)) expect(JSON.stringify(res.body)).not.toContain(id);
+    }
+  });
+});
