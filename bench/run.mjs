@@ -96,6 +96,24 @@ const scenarios = [
   { name: 'node-hello', server: 'node-hello', path: '/' },
   { name: 'express-hello', server: 'express-hello', path: '/' },
   { name: 'api /api/health', server: 'api', path: '/api/health' },
+  {
+    // JWT verify + revocation check + one indexed user read, as every signed-in page load does.
+    name: 'api GET /api/auth/me',
+    server: 'api',
+    path: '/api/auth/me',
+    async setup(ctx) {
+      const base = ctx.servers.api.url;
+      const email = `bench-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`;
+      const res = await fetch(`${base}/api/auth/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ organizationName: 'Bench', email, password: 'bench password 123' }),
+      });
+      if (res.status !== 201) throw new Error(`bench register failed: ${res.status} ${await res.text()}`);
+      const { token } = await res.json();
+      return { headers: { authorization: `Bearer ${token}` } };
+    },
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -506,6 +524,24 @@ function evaluateCheck(rows) {
   };
 }
 
+/** Authentication must stay cheap: the signed-in read keeps within 1.5× the p50 latency of health. */
+const AUTH_CHECK = { scenario: 'api GET /api/auth/me', reference: 'api /api/health', maxP50Ratio: 1.5 };
+
+function evaluateLatencyCheck(rows, spec) {
+  const row = rows.find((r) => r.name === spec.scenario);
+  const reference = rows.find((r) => r.name === spec.reference);
+  if (!row || !reference) return { ...spec, pass: false, line: `${spec.scenario}: no comparison possible (missing rows) — FAIL` };
+  // autocannon reports whole milliseconds; a sub-millisecond reference counts as 1 ms.
+  const ratio = row.latencyMs.p50 / Math.max(reference.latencyMs.p50, 1);
+  const pass = ratio <= spec.maxP50Ratio && row.errors === 0;
+  return {
+    ...spec,
+    ratio: Number(ratio.toFixed(2)),
+    pass,
+    line: `${spec.scenario} p50 ${row.latencyMs.p50} ms = ${ratio.toFixed(2)}× ${spec.reference} p50 ${reference.latencyMs.p50} ms (target ≤ ${spec.maxP50Ratio}×) — ${pass ? 'PASS' : 'FAIL'}`,
+  };
+}
+
 function machineInfo() {
   const cpus = os.cpus();
   let commit = null;
@@ -608,7 +644,9 @@ async function main() {
   }
   printTable(rows);
   const check = evaluateCheck(rows);
+  const authCheck = evaluateLatencyCheck(rows, AUTH_CHECK);
   console.log(`\n${check.line}`);
+  console.log(authCheck.line);
 
   await cleanup();
 
@@ -626,6 +664,7 @@ async function main() {
     },
     rows,
     check,
+    checks: [check, authCheck],
   });
   console.log(`results: ${path.relative(ROOT, file)} (and bench/results/latest.json)`);
 }

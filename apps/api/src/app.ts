@@ -14,7 +14,7 @@ import { authRoutes } from './modules/auth/auth.routes';
 import { createAuthService } from './modules/auth/auth.service';
 import { createAuthenticator } from './modules/auth/authenticator';
 import { createLoginThrottle } from './modules/auth/login-throttle';
-import { createMemoryRevocationStore, createRedisRevocationStore } from './modules/auth/revocation';
+import { createMemoryRevocationStore, type RevocationStore } from './modules/auth/revocation';
 import { toExpressHandler, type RouteDefinition } from './http/define-route';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { buildOpenApiDocument } from './http/openapi';
@@ -30,6 +30,8 @@ export interface AppDeps {
   db: Database;
   redis?: Redis;
   secrets: { jwtSecret: string; encryptionKey: Buffer };
+  /** Shared across replicas when Redis is configured (context.ts); in-process otherwise. */
+  revocations?: RevocationStore;
   mailer: Mailer;
   readinessChecks: readonly ReadinessCheck[];
   notConfigured: readonly string[];
@@ -49,9 +51,7 @@ export function createServices(deps: AppDeps) {
     issuer: config.auth.issuer,
     audience: config.auth.audience,
   });
-  const revocations = redis
-    ? createRedisRevocationStore(redis, config.auth.accessTtlSec)
-    : createMemoryRevocationStore(config.auth.accessTtlSec);
+  const revocations = deps.revocations ?? createMemoryRevocationStore(config.auth.accessTtlSec);
   const throttle = createLoginThrottle({
     perAccount: config.auth.loginFailuresPerAccount,
     perIp: config.auth.loginFailuresPerIp,

@@ -7,6 +7,7 @@ import { acquireDataDirLock } from './lib/data-dir-lock';
 import type { Logger } from './lib/logger';
 import { migrate } from './lib/migrate';
 import { MIGRATIONS_DIR, PGLITE_TEMPLATE_PATH } from './lib/paths';
+import { createRedisRevocationStore, type RevocationStore } from './modules/auth/revocation';
 import type { ReadinessCheck } from './modules/health/health.routes';
 
 /**
@@ -16,6 +17,8 @@ import type { ReadinessCheck } from './modules/health/health.routes';
 export interface AppContext {
   db: Database;
   redis?: Redis;
+  /** Present when Redis is configured: revocations fan out to every replica. */
+  revocations?: RevocationStore;
   readinessChecks: ReadinessCheck[];
   notConfigured: string[];
   /** Closes pools and connections; safe to call once at shutdown. */
@@ -61,6 +64,7 @@ export async function createContext(config: Config, log: Logger): Promise<AppCon
   }
 
   let redis: Redis | undefined;
+  let revocations: (RevocationStore & { close(): Promise<void> }) | undefined;
   try {
     if (config.migrateOnStart) {
       const applied = await migrate(db, MIGRATIONS_DIR);
@@ -81,8 +85,12 @@ export async function createContext(config: Config, log: Logger): Promise<AppCon
         throw new Error(`Cannot connect to Redis at REDIS_URL: ${err instanceof Error ? err.message : String(err)}`);
       });
       everConnected = true;
+      revocations = await createRedisRevocationStore(redis, config.auth.accessTtlSec, (err) =>
+        log.warn({ err }, 'redis subscriber error'),
+      );
     }
   } catch (err) {
+    await revocations?.close();
     redis?.disconnect();
     await db.close();
     releaseLock?.();
@@ -94,9 +102,11 @@ export async function createContext(config: Config, log: Logger): Promise<AppCon
   return {
     db,
     ...(redis ? { redis } : {}),
+    ...(revocations ? { revocations } : {}),
     readinessChecks,
     notConfigured: redis ? [] : ['redis'],
     async close() {
+      await revocations?.close();
       if (redis) await redis.quit().catch(() => redis?.disconnect());
       await db.close();
       releaseLock?.();

@@ -56,6 +56,7 @@ async function serve(config: Config, log: Logger): Promise<void> {
     log,
     db: context.db,
     ...(context.redis ? { redis: context.redis } : {}),
+    ...(context.revocations ? { revocations: context.revocations } : {}),
     secrets,
     mailer: chooseMailer(config, log),
     readinessChecks: context.readinessChecks,

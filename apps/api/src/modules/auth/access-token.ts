@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createSecretKey, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { z } from 'zod';
 import { PermissionSchema, RoleSchema, type Permission, type Role } from '@auterity/workflow-contracts';
@@ -41,6 +41,9 @@ export function createAccessTokenSigner(options: {
   issuer: string;
   audience: string;
 }): AccessTokenSigner {
+  // A KeyObject, made once: given a string, jsonwebtoken first tries to parse it as a PEM public
+  // key on every call, which costs ~0.3 ms per verification instead of ~7 µs.
+  const key = createSecretKey(Buffer.from(options.secret, 'utf8'));
   return {
     ttlSec: options.ttlSec,
     sign(claims) {
@@ -53,7 +56,7 @@ export function createAccessTokenSigner(options: {
           permissions: claims.permissions,
           sid: claims.sessionId,
         },
-        options.secret,
+        key,
         {
           algorithm: 'HS256',
           expiresIn: options.ttlSec,
@@ -65,7 +68,7 @@ export function createAccessTokenSigner(options: {
     },
     verify(token) {
       try {
-        const decoded = jwt.verify(token, options.secret, {
+        const decoded = jwt.verify(token, key, {
           algorithms: ['HS256'],
           issuer: options.issuer,
           audience: options.audience,

@@ -18,6 +18,13 @@ import type { LoginThrottle } from './login-throttle';
 import type { RevocationStore } from './revocation';
 
 const VERIFY_EMAIL_TTL_MS = 24 * 60 * 60 * 1000;
+/**
+ * How long `GET /api/auth/me` may answer from memory. Role, organization and access changes revoke
+ * the session (refused before this cache is read); only profile fields such as emailVerified can
+ * lag, by at most this long on other replicas.
+ */
+const ME_CACHE_TTL_MS = 5000;
+const ME_CACHE_MAX = 10_000;
 const RESET_PASSWORD_TTL_MS = 60 * 60 * 1000;
 
 export interface ClientInfo {
@@ -65,6 +72,7 @@ const INVALID_TOKEN = () => new UnauthenticatedError('Invalid or expired token',
 /** Accounts and sessions: register, sign in, rotate refresh tokens, sign out, verify email, reset password. */
 export function createAuthService(deps: AuthServiceDeps) {
   const { db, signer, revocations } = deps;
+  const meCache = new Map<string, { user: UserDto; until: number }>();
 
   async function issueSession(
     user: repo.UserRecord,
@@ -217,13 +225,18 @@ export function createAuthService(deps: AuthServiceDeps) {
       await revocations.revoke(actor.sessionId);
     },
 
-    /** The signed-in user, fresh from the database. */
+    /** The signed-in user (from the database, or a few seconds' memory of it). */
     async me(actor: Actor): Promise<UserDto> {
       if (actor.kind !== 'user')
         throw new AppError(400, 'validation_failed', 'This endpoint needs a user session, not an API key');
+      const cached = meCache.get(actor.userId);
+      if (cached && cached.until > Date.now()) return cached.user;
       const user = await repo.findUser(db, actor.organizationId, actor.userId);
       if (!user || !user.isActive) throw INVALID_TOKEN();
-      return presentUser(user);
+      if (meCache.size >= ME_CACHE_MAX) meCache.clear();
+      const dto = presentUser(user);
+      meCache.set(actor.userId, { user: dto, until: Date.now() + ME_CACHE_TTL_MS });
+      return dto;
     },
 
     async requestEmailVerification(actor: Actor): Promise<void> {
@@ -240,6 +253,7 @@ export function createAuthService(deps: AuthServiceDeps) {
         if (owner) await repo.markEmailVerified(tx, owner.userId);
         return owner;
       });
+      if (used) meCache.delete(used.userId);
       if (!used) throw new AppError(400, 'invalid_token', 'This link is invalid or has expired');
     },
 

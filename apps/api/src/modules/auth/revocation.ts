@@ -30,15 +30,35 @@ export function createMemoryRevocationStore(ttlSec: number, now: () => number = 
   };
 }
 
-/** Many replicas: one Redis key per revoked session, expiring with the last access token. */
-export function createRedisRevocationStore(redis: Redis, ttlSec: number): RevocationStore {
-  const key = (sessionId: string) => `auterity:revoked-session:${sessionId}`;
+const CHANNEL = 'auterity:revoked-sessions';
+
+/**
+ * Many replicas: every process keeps the revoked set in memory (checked without I/O on each
+ * request) and learns other replicas' revocations over Redis pub/sub within milliseconds. A process
+ * that starts later loads recent revocations from the database (`warmRevocations`), after
+ * subscribing, so nothing falls between the two.
+ */
+export async function createRedisRevocationStore(
+  redis: Redis,
+  ttlSec: number,
+  onError?: (err: Error) => void,
+): Promise<RevocationStore & { close(): Promise<void> }> {
+  const local = createMemoryRevocationStore(ttlSec);
+  const subscriber = redis.duplicate();
+  subscriber.on('error', (err: Error) => onError?.(err));
+  subscriber.on('message', (_channel: string, sessionId: string) => {
+    void local.revoke(sessionId);
+  });
+  if (subscriber.status === 'wait') await subscriber.connect();
+  await subscriber.subscribe(CHANNEL);
   return {
     async revoke(sessionId) {
-      await redis.set(key(sessionId), '1', 'EX', ttlSec);
+      await local.revoke(sessionId);
+      await redis.publish(CHANNEL, sessionId);
     },
-    async isRevoked(sessionId) {
-      return (await redis.exists(key(sessionId))) === 1;
+    isRevoked: (sessionId) => local.isRevoked(sessionId),
+    async close() {
+      await subscriber.quit().catch(() => subscriber.disconnect());
     },
   };
 }
