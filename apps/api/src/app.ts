@@ -15,6 +15,7 @@ import { createAuthService } from './modules/auth/auth.service';
 import { createAuthenticator } from './modules/auth/authenticator';
 import { createLoginThrottle } from './modules/auth/login-throttle';
 import { createMemoryRevocationStore, type RevocationStore } from './modules/auth/revocation';
+import { createPasswordHasher } from './lib/passwords';
 import { toExpressHandler, type RouteDefinition } from './http/define-route';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { buildOpenApiDocument } from './http/openapi';
@@ -57,12 +58,14 @@ export function createServices(deps: AppDeps) {
     perIp: config.auth.loginFailuresPerIp,
     ...(redis ? { redis } : {}),
   });
+  const passwords = createPasswordHasher({ logN: config.auth.passwordScryptLogN });
   const auth = createAuthService({
     db,
     signer,
     revocations,
     throttle,
     mailer: deps.mailer,
+    passwords,
     log,
     refreshTtlDays: config.auth.refreshTtlDays,
     publicUrl: config.publicUrl,
@@ -70,7 +73,7 @@ export function createServices(deps: AppDeps) {
   });
   const apiKeys = createApiKeysService({ db, log });
   const authenticate = createAuthenticator({ signer, revocations, authenticateApiKey: (key) => apiKeys.authenticate(key) });
-  const members = createMembersService({ db, auth, mailer: deps.mailer, publicUrl: config.publicUrl });
+  const members = createMembersService({ db, auth, mailer: deps.mailer, passwords, publicUrl: config.publicUrl });
   return { signer, revocations, auth, apiKeys, members, authenticate };
 }
 export type Services = ReturnType<typeof createServices>;

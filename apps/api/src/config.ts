@@ -96,6 +96,8 @@ const EnvSchema = z.object({
   MAIL_FROM: z.string().min(3).default('Auterity <no-reply@auterity.local>'),
   /** Comma-separated emails that are platform administrators (applied at startup). */
   PLATFORM_ADMIN_EMAILS: z.string().default(''),
+  /** scrypt cost as log2(N); 16 = 64 MiB per hash (OWASP minimum with r=8, p=2). Lower only for tests. */
+  PASSWORD_SCRYPT_LOG_N: z.coerce.number().int().min(14).max(20).default(16),
   /** Failed logins allowed per account in 15 minutes before answering 429. */
   LOGIN_FAILURES_PER_ACCOUNT: positiveInt(1000).default(10),
   /** Failed logins allowed per client IP in 15 minutes before answering 429. */
@@ -150,6 +152,7 @@ export interface Config {
     readonly audience: string;
     readonly loginFailuresPerAccount: number;
     readonly loginFailuresPerIp: number;
+    readonly passwordScryptLogN: number;
     readonly platformAdminEmails: readonly string[];
   };
   /** Base URL of the studio as users see it (links in mail, OAuth redirect URIs). */
@@ -251,6 +254,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       audience: 'auterity-api',
       loginFailuresPerAccount: env.LOGIN_FAILURES_PER_ACCOUNT,
       loginFailuresPerIp: env.LOGIN_FAILURES_PER_IP,
+      passwordScryptLogN: env.PASSWORD_SCRYPT_LOG_N,
       platformAdminEmails: env.PLATFORM_ADMIN_EMAILS.split(',')
         .map((e) => e.trim().toLowerCase())
         .filter(Boolean),

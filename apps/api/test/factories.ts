@@ -3,7 +3,7 @@ import type { Express } from 'express';
 import request from 'supertest';
 import type { AuthResponse, Role } from '@auterity/workflow-contracts';
 import type { Database } from '../src/lib/db';
-import { hashPassword } from '../src/lib/passwords';
+import { createPasswordHasher } from '../src/lib/passwords';
 import { insertUser } from '../src/modules/auth/auth.repo';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
@@ -63,7 +63,12 @@ export async function login(app: Express, email: string, password = TEST_PASSWOR
 /** Adds a member with `role` to an organization (the repo the invite flow uses) and signs them in. */
 export async function addMember(app: Express, db: Database, organizationId: string, role: Role): Promise<SignedInUser> {
   const email = uniqueEmail(role);
-  await insertUser(db, { organizationId, email, passwordHash: await hashPassword(TEST_PASSWORD), role });
+  await insertUser(db, {
+    organizationId,
+    email,
+    passwordHash: await createPasswordHasher({ logN: 14 }).hash(TEST_PASSWORD),
+    role,
+  });
   return login(app, email);
 }
 

@@ -40,7 +40,13 @@ export function memoryMailer(): Mailer & { sent: Mail[] } {
 
 /** Test configuration: the real parser with test values (env overrides win). */
 export function testConfig(env: Record<string, string> = {}) {
-  return loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, PUBLIC_URL: 'http://studio.test', ...env });
+  return loadConfig({
+    NODE_ENV: 'test',
+    JWT_SECRET: TEST_JWT_SECRET,
+    PUBLIC_URL: 'http://studio.test',
+    PASSWORD_SCRYPT_LOG_N: '14',
+    ...env,
+  });
 }
 
 /** The real app, in-process, on the given database; overrides swap single dependencies. */

@@ -1,10 +1,4 @@
-import argon2 from 'argon2';
-
-/**
- * argon2id with OWASP's recommended minimum (19 MiB memory, 2 iterations, 1 lane): about 30 ms
- * per hash on our 2-core machines, and memory-hard against GPU cracking.
- */
-const HASH_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
 /** The most common passwords (breach corpora), refused whatever their length. */
 // prettier-ignore
@@ -25,25 +19,53 @@ export function passwordProblem(password: string): string | null {
   return null;
 }
 
-export function hashPassword(password: string): Promise<string> {
-  return argon2.hash(password, HASH_OPTIONS);
+const KEY_LENGTH = 32;
+const R = 8;
+const P = 2;
+
+/** Hashes and verifies passwords; one instance per process, built from configuration. */
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  /**
+   * Verifies a password. With no stored hash (unknown email, OAuth-only account) it still runs one
+   * derivation against a dummy hash, so both answers take about the same time.
+   */
+  verify(hash: string | null, password: string): Promise<boolean>;
 }
 
-let dummyHash: Promise<string> | undefined;
+function derive(password: string, salt: Buffer, logN: number, r: number, p: number): Promise<Buffer> {
+  const N = 2 ** logN;
+  return new Promise((resolve, reject) => {
+    scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, { N, r, p, maxmem: 256 * N * r + 1024 * 1024 }, (err, key) =>
+      err ? reject(err) : resolve(key),
+    );
+  });
+}
+
+const PHC = /^\$scrypt\$ln=(\d{1,2}),r=(\d{1,2}),p=(\d{1,2})\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/;
 
 /**
- * Verifies a password. With no stored hash (unknown email, OAuth-only account) it still runs one
- * verification against a dummy hash, so both answers take about the same time.
+ * scrypt from node:crypto (memory-hard, no native add-on to build). The default cost follows
+ * OWASP's minimum for scrypt: N=2^16 (64 MiB), r=8, p=2, about 0.25 s on our machines. Stored as
+ * `$scrypt$ln=16,r=8,p=2$salt$hash`, so old hashes keep verifying when the cost is raised.
  */
-export async function verifyPassword(hash: string | null, password: string): Promise<boolean> {
-  if (!hash) {
-    dummyHash ??= hashPassword('dummy-password-for-timing');
-    await argon2.verify(await dummyHash, password);
-    return false;
-  }
-  try {
-    return await argon2.verify(hash, password);
-  } catch {
-    return false;
-  }
+export function createPasswordHasher(options: { logN: number }): PasswordHasher {
+  const hash = async (password: string) => {
+    const salt = randomBytes(16);
+    const key = await derive(password, salt, options.logN, R, P);
+    return `$scrypt$ln=${options.logN},r=${R},p=${P}$${salt.toString('base64').replace(/=+$/, '')}$${key.toString('base64').replace(/=+$/, '')}`;
+  };
+  let dummy: Promise<string> | undefined;
+  return {
+    hash,
+    async verify(stored, password) {
+      const own = PHC.exec(stored ?? '');
+      const match = own ?? PHC.exec(await (dummy ??= hash('dummy-password-for-timing')));
+      if (!match) return false;
+      const [, logN, r, p, salt, expected] = match;
+      const key = await derive(password, Buffer.from(salt ?? '', 'base64'), Number(logN), Number(r), Number(p));
+      const want = Buffer.from(expected ?? '', 'base64');
+      return own !== null && want.length === key.length && timingSafeEqual(want, key);
+    },
+  };
 }

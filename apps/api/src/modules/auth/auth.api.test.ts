@@ -34,7 +34,7 @@ describe('auth API', () => {
       });
       expect(res.body.user.permissions).toContain('members:manage');
       expect(res.body).not.toHaveProperty('user.passwordHash');
-      expect(JSON.stringify(res.body)).not.toContain('argon2');
+      expect(JSON.stringify(res.body)).not.toContain('scrypt');
       const cookie = (res.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('auterity_refresh='));
       expect(cookie).toMatch(/HttpOnly/);
       expect(cookie).toMatch(/SameSite=Strict/);
@@ -42,7 +42,7 @@ describe('auth API', () => {
       const { rows } = await test.db.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE email = $1', [
         email.toLowerCase(),
       ]);
-      expect(rows[0]?.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+      expect(rows[0]?.password_hash).toMatch(/^\$scrypt\$ln=14,r=8,p=2\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/);
     });
 
     it('refuses a taken email (any case) with 409', async () => {

@@ -8,7 +8,7 @@ import {
 import type { Database } from '../../lib/db';
 import type { Logger } from '../../lib/logger';
 import type { Mailer } from '../../lib/mailer';
-import { hashPassword, passwordProblem, verifyPassword } from '../../lib/passwords';
+import { passwordProblem, type PasswordHasher } from '../../lib/passwords';
 import { randomToken, sha256 } from '../../lib/tokens';
 import type { Actor } from '../../http/actor';
 import { AppError, UnauthenticatedError, ValidationError } from '../../http/errors';
@@ -45,6 +45,7 @@ export interface AuthServiceDeps {
   revocations: RevocationStore;
   throttle: LoginThrottle;
   mailer: Mailer;
+  passwords: PasswordHasher;
   log: Logger;
   refreshTtlDays: number;
   publicUrl: string;
@@ -137,7 +138,7 @@ export function createAuthService(deps: AuthServiceDeps) {
     async register(body: RegisterBody, client: ClientInfo): Promise<SignedIn> {
       const problem = passwordProblem(body.password);
       if (problem) throw new ValidationError(problem, [{ path: 'body.password', message: problem }]);
-      const passwordHash = await hashPassword(body.password);
+      const passwordHash = await deps.passwords.hash(body.password);
       const result = await db.withTransaction(async (tx) => {
         const organizationId = await repo.insertOrganization(tx, body.organizationName);
         const user = await repo.insertUser(tx, {
@@ -163,7 +164,7 @@ export function createAuthService(deps: AuthServiceDeps) {
     async login(body: LoginBody, client: ClientInfo): Promise<SignedIn> {
       await deps.throttle.assertAllowed(body.email, client.ip);
       const user = await repo.findUserByEmail(db, body.email);
-      const valid = await verifyPassword(user?.passwordHash ?? null, body.password);
+      const valid = await deps.passwords.verify(user?.passwordHash ?? null, body.password);
       if (!user || !valid || !user.isActive) {
         await deps.throttle.recordFailure(body.email, client.ip);
         throw new UnauthenticatedError('Invalid credentials', 'invalid_credentials');
@@ -279,7 +280,7 @@ export function createAuthService(deps: AuthServiceDeps) {
     async resetPassword(token: string, password: string): Promise<void> {
       const problem = passwordProblem(password);
       if (problem) throw new ValidationError(problem, [{ path: 'body.password', message: problem }]);
-      const passwordHash = await hashPassword(password);
+      const passwordHash = await deps.passwords.hash(password);
       const revoked = await db.withTransaction(async (tx) => {
         const owner = await repo.consumeUserToken(tx, 'reset_password', sha256(token));
         if (!owner) return null;

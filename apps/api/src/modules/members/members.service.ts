@@ -1,7 +1,7 @@
 import { ROLE_RANK, type InviteDto, type MemberDto, type Role } from '@auterity/workflow-contracts';
 import type { Database } from '../../lib/db';
 import type { Mailer } from '../../lib/mailer';
-import { hashPassword, passwordProblem } from '../../lib/passwords';
+import { passwordProblem, type PasswordHasher } from '../../lib/passwords';
 import { randomToken, sha256 } from '../../lib/tokens';
 import type { Actor } from '../../http/actor';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../http/errors';
@@ -46,7 +46,13 @@ function assertRank(actor: Extract<Actor, { kind: 'user' }>, target: Role, grant
  * Members and invites of one organization. Changing a member's role or access signs them out, so
  * the change applies to their next request rather than when their access token expires.
  */
-export function createMembersService(deps: { db: Database; auth: AuthService; mailer: Mailer; publicUrl: string }) {
+export function createMembersService(deps: {
+  db: Database;
+  auth: AuthService;
+  mailer: Mailer;
+  passwords: PasswordHasher;
+  publicUrl: string;
+}) {
   const { db } = deps;
 
   /** Loads the target inside the caller's organization (404 otherwise), then checks who may act. */
@@ -154,7 +160,7 @@ export function createMembersService(deps: { db: Database; auth: AuthService; ma
     ): Promise<SignedIn> {
       const problem = passwordProblem(body.password);
       if (problem) throw new ValidationError(problem, [{ path: 'body.password', message: problem }]);
-      const passwordHash = await hashPassword(body.password);
+      const passwordHash = await deps.passwords.hash(body.password);
       const user = await db.withTransaction(async (tx) => {
         const invite = await repo.consumeInvite(tx, sha256(body.token));
         if (!invite) throw new AppError(400, 'invalid_token', 'This invitation is invalid, expired or already used');
