@@ -86,6 +86,7 @@ export function buildRoutes(deps: AppDeps, services: Services): RouteDefinition[
     ...authRoutes({
       auth: services.auth,
       secureCookies: deps.config.isProduction,
+      publicUrl: deps.config.publicUrl,
       providers: () => configured.map((id) => ({ id, name: PROVIDER_NAMES[id] })),
     }),
     ...apiKeysRoutes(services.apiKeys),

@@ -100,8 +100,8 @@ const EnvSchema = z.object({
   PASSWORD_SCRYPT_LOG_N: z.coerce.number().int().min(14).max(20).default(16),
   /** Failed logins allowed per account in 15 minutes before answering 429. */
   LOGIN_FAILURES_PER_ACCOUNT: positiveInt(1000).default(10),
-  /** Failed logins allowed per client IP in 15 minutes before answering 429. */
-  LOGIN_FAILURES_PER_IP: positiveInt(10_000).default(50),
+  /** Failed logins allowed per client IP in one minute before answering 429. */
+  LOGIN_FAILURES_PER_IP: positiveInt(10_000).default(10),
   OAUTH_GOOGLE_CLIENT_ID: z.string().optional(),
   OAUTH_GOOGLE_CLIENT_SECRET: z.string().optional(),
   OAUTH_GOOGLE_ISSUER: z.url().default('https://accounts.google.com'),

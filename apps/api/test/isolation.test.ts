@@ -113,6 +113,20 @@ describe('tenant isolation', () => {
     expect(invites.body.items.map((i: { id: string }) => i.id)).toContain(victimIds.invite);
   });
 
+  it('answers 401 without credentials on every non-public route, whatever the path spelling', async () => {
+    const failures: string[] = [];
+    for (const route of buildRoutes(deps, createServices(deps)).filter((r) => r.auth !== 'public')) {
+      const path = route.path.replace(':id', victimIds.member ?? '');
+      for (const variant of [path, `${path}/`, path.toUpperCase()]) {
+        const res = await request(app)[route.method](variant);
+        if (res.status !== 401 && !(variant !== path && res.status === 404))
+          failures.push(`${route.method} ${variant} → ${res.status}`);
+      }
+    }
+
+    expect(failures).toEqual([]);
+  });
+
   it('lists only the caller organization in every list endpoint', async () => {
     for (const path of ['/api/api-keys', '/api/members', '/api/invites']) {
       const res = await request(app).get(path).set('Authorization', `Bearer ${attacker.token}`);

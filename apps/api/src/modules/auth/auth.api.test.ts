@@ -243,6 +243,23 @@ describe('auth API', () => {
       expect(access.status).toBe(401);
     });
 
+    it('refuses a cookie refresh sent from another site', async () => {
+      const shared = app();
+      const owner = await registerOwner(shared);
+
+      const evil = await request(shared)
+        .post('/api/auth/refresh')
+        .set('Cookie', owner.refreshCookie)
+        .set('Origin', 'https://evil.test');
+      const ours = await request(shared)
+        .post('/api/auth/refresh')
+        .set('Cookie', owner.refreshCookie)
+        .set('Origin', 'http://studio.test');
+
+      expect(evil.status).toBe(403);
+      expect(ours.status).toBe(200);
+    });
+
     it('accepts the token in the body for non-browser clients and refuses garbage', async () => {
       const shared = app();
       const owner = await registerOwner(shared);

@@ -13,6 +13,7 @@ import {
   VerifyEmailBodySchema,
 } from '@auterity/workflow-contracts';
 import { actorOf, defineRoute, type RouteDefinition } from '../../http/define-route';
+import { ForbiddenError } from '../../http/errors';
 import type { AuthService, ClientInfo, SignedIn } from './auth.service';
 
 export const REFRESH_COOKIE = 'auterity_refresh';
@@ -49,6 +50,17 @@ function clearRefreshCookie(res: Response, secure: boolean): void {
   );
 }
 
+/**
+ * Cookie-authenticated calls come from our own pages only: a browser's cross-site request carries
+ * an Origin we do not serve (defense in depth on top of SameSite=Strict).
+ */
+function assertSameOrigin(req: Request, publicUrl: string): void {
+  const origin = req.headers.origin;
+  if (origin === undefined) return;
+  const allowed = new Set([new URL(publicUrl).origin, `${req.protocol}://${req.headers.host ?? ''}`]);
+  if (!allowed.has(origin)) throw new ForbiddenError('Cross-site request refused');
+}
+
 function refreshCookieOf(req: Request): string | undefined {
   const header = req.headers.cookie;
   return header ? cookie.parse(header)[REFRESH_COOKIE] : undefined;
@@ -57,6 +69,7 @@ function refreshCookieOf(req: Request): string | undefined {
 export function authRoutes(deps: {
   auth: AuthService;
   secureCookies: boolean;
+  publicUrl: string;
   providers: () => { id: 'google' | 'microsoft' | 'github'; name: string }[];
 }): RouteDefinition[] {
   const { auth, secureCookies } = deps;
@@ -101,7 +114,11 @@ export function authRoutes(deps: {
       input: { body: RefreshBodySchema },
       errors: [401],
       response: { description: 'A new access token; the cookie holds the next refresh token', schema: AuthResponseSchema },
-      handle: async ({ input, req, res }) => signIn(res, await auth.refresh(input.body.refreshToken ?? refreshCookieOf(req))),
+      handle: async ({ input, req, res }) => {
+        if (input.body.refreshToken) return signIn(res, await auth.refresh(input.body.refreshToken));
+        assertSameOrigin(req, deps.publicUrl);
+        return signIn(res, await auth.refresh(refreshCookieOf(req)));
+      },
     }),
     defineRoute({
       method: 'post',

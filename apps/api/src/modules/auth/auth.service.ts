@@ -25,7 +25,7 @@ const VERIFY_EMAIL_TTL_MS = 24 * 60 * 60 * 1000;
  */
 const ME_CACHE_TTL_MS = 5000;
 const ME_CACHE_MAX = 10_000;
-const RESET_PASSWORD_TTL_MS = 60 * 60 * 1000;
+const RESET_PASSWORD_TTL_MS = 30 * 60 * 1000;
 
 export interface ClientInfo {
   ip: string;
@@ -272,7 +272,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       await deps.mailer.send({
         to: user.email,
         subject: 'Reset your Auterity password',
-        text: `Someone asked to reset the password of this account. If it was you, open this link within an hour:\n\n${deps.publicUrl}/reset-password?token=${token}\n\nIf not, ignore this mail.`,
+        text: `Someone asked to reset the password of this account. If it was you, open this link within 30 minutes:\n\n${deps.publicUrl}/reset-password?token=${token}\n\nIf not, ignore this mail.`,
       });
     },
 

@@ -2,7 +2,10 @@ import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { RateLimitedError } from '../../http/errors';
 
-const WINDOW_SEC = 15 * 60;
+/** Per account: failures across all IPs in 15 minutes. */
+const ACCOUNT_WINDOW_SEC = 15 * 60;
+/** Per client IP: failures across all accounts in one minute (catalogue B08). */
+const IP_WINDOW_SEC = 60;
 
 /**
  * Counts failed sign-ins per account and per client IP (rate-limiter-flexible; Redis when
@@ -17,12 +20,12 @@ export interface LoginThrottle {
 }
 
 export function createLoginThrottle(options: { perAccount: number; perIp: number; redis?: Redis }): LoginThrottle {
-  const make = (keyPrefix: string, points: number): RateLimiterAbstract =>
+  const make = (keyPrefix: string, points: number, duration: number): RateLimiterAbstract =>
     options.redis
-      ? new RateLimiterRedis({ storeClient: options.redis, keyPrefix, points, duration: WINDOW_SEC })
-      : new RateLimiterMemory({ keyPrefix, points, duration: WINDOW_SEC });
-  const byAccount = make('login_fail_account', options.perAccount);
-  const byIp = make('login_fail_ip', options.perIp);
+      ? new RateLimiterRedis({ storeClient: options.redis, keyPrefix, points, duration })
+      : new RateLimiterMemory({ keyPrefix, points, duration });
+  const byAccount = make('login_fail_account', options.perAccount, ACCOUNT_WINDOW_SEC);
+  const byIp = make('login_fail_ip', options.perIp, IP_WINDOW_SEC);
 
   const blockedFor = (res: RateLimiterRes | null, limit: number) =>
     res && res.consumedPoints >= limit ? Math.max(1, Math.ceil(res.msBeforeNext / 1000)) : 0;
