@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 
-test('the served studio opens on the sign-in screen', async ({ page }) => {
+test('the served studio sends a signed-out visitor to the sign-in screen', async ({ page }) => {
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(err.message));
 

@@ -5,8 +5,12 @@ import { RouterProvider } from 'react-router';
 import '@auterity/design-system/src/tokens.css';
 import './app.css';
 import { router } from './router';
+import { refreshSession } from '../lib/session';
 
 const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, staleTime: 10_000 } } });
+// Restore a session from the httpOnly refresh cookie, if there is one.
+void refreshSession();
+
 const root = document.getElementById('root');
 if (!root) throw new Error('missing #root');
 

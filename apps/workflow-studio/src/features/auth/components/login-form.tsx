@@ -13,8 +13,6 @@ function messageFor(error: unknown): string {
       return 'That email and password do not match an account.';
     case 'rate_limited':
       return 'Too many attempts. Wait a minute and try again.';
-    case 'route_not_found':
-      return 'Sign-in is not available on this server yet.';
     default:
       return error.message;
   }
@@ -45,7 +43,7 @@ export function LoginForm({ onSignedIn }: { onSignedIn: () => void }) {
   };
 
   return (
-    <form className="login-form" onSubmit={handleSubmit} noValidate aria-label="Sign in">
+    <form className="auth-form" onSubmit={handleSubmit} noValidate aria-label="Sign in">
       {mutation.isError ? <Alert tone="error">{messageFor(mutation.error)}</Alert> : null}
       <TextField
         label="Email"
