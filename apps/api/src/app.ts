@@ -8,6 +8,9 @@ import type { Mailer } from './lib/mailer';
 import { apiKeysRoutes } from './modules/api-keys/api-keys.routes';
 import { createApiKeysService } from './modules/api-keys/api-keys.service';
 import { membersRoutes } from './modules/members/members.routes';
+import { oauthRoutes } from './modules/oauth/oauth.routes';
+import { createOAuthService } from './modules/oauth/oauth.service';
+import { createHmac } from 'node:crypto';
 import { createMembersService } from './modules/members/members.service';
 import { createAccessTokenSigner } from './modules/auth/access-token';
 import { authRoutes } from './modules/auth/auth.routes';
@@ -74,7 +77,15 @@ export function createServices(deps: AppDeps) {
   const apiKeys = createApiKeysService({ db, log });
   const authenticate = createAuthenticator({ signer, revocations, authenticateApiKey: (key) => apiKeys.authenticate(key) });
   const members = createMembersService({ db, auth, mailer: deps.mailer, passwords, publicUrl: config.publicUrl });
-  return { signer, revocations, auth, apiKeys, members, authenticate };
+  const oauth = createOAuthService({
+    db,
+    auth,
+    log,
+    providers: config.oauth,
+    publicUrl: config.publicUrl,
+    stateKey: createHmac('sha256', deps.secrets.jwtSecret).update('oauth-state').digest(),
+  });
+  return { signer, revocations, auth, apiKeys, members, oauth, authenticate };
 }
 export type Services = ReturnType<typeof createServices>;
 
@@ -91,6 +102,7 @@ export function buildRoutes(deps: AppDeps, services: Services): RouteDefinition[
     }),
     ...apiKeysRoutes(services.apiKeys),
     ...membersRoutes(services.members, { secureCookies: deps.config.isProduction }),
+    ...oauthRoutes(services.oauth, { secureCookies: deps.config.isProduction, publicUrl: deps.config.publicUrl }),
   ];
 }
 

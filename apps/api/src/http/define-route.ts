@@ -112,6 +112,8 @@ export function toExpressHandler(route: RouteDefinition, authenticate?: Authenti
     } as RouteInput<RouteInputSchemas>;
     if (issues.length > 0) throw new ValidationError('Request validation failed', issues);
     const result = await route.handle({ input, actor, req, res });
+    // A handler that answered itself (a redirect) is done.
+    if (res.headersSent) return;
     if (status === 204) {
       res.status(204).end();
       return;

@@ -48,7 +48,7 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], version
       },
       responses: {
         [String(route.response.status ?? 200)]:
-          route.response.status === 204
+          route.response.status === 204 || route.response.status === 302
             ? { description: route.response.description }
             : { description: route.response.description, content: { 'application/json': { schema: route.response.schema } } },
         ...responses,
