@@ -3,7 +3,7 @@ import { PERMISSIONS } from '@auterity/workflow-contracts';
 import { buildRoutes, createApp, createServices, type AppDeps } from '../src/app';
 import { createTestDatabase, type TestDatabase } from './db';
 import { addMember, registerOwner, uniqueEmail, type SignedInUser } from './factories';
-import { captureLogger, memoryMailer, TEST_JWT_SECRET, testConfig } from './test-app';
+import { testDeps } from './test-app';
 
 /**
  * Tenant isolation, generated from the route table: every authenticated route that takes an id is
@@ -32,17 +32,7 @@ describe('tenant isolation', () => {
 
   beforeAll(async () => {
     test = await createTestDatabase();
-    deps = {
-      config: testConfig(),
-      log: captureLogger().log,
-      db: test.db,
-      secrets: { jwtSecret: TEST_JWT_SECRET, encryptionKey: Buffer.alloc(32, 9) },
-      mailer: memoryMailer(),
-      readinessChecks: [],
-      notConfigured: [],
-      isShuttingDown: () => false,
-      version: 'test',
-    };
+    deps = testDeps(test.db);
     app = createApp(deps);
     victim = await registerOwner(app);
     attacker = await registerOwner(app);

@@ -49,9 +49,9 @@ export function testConfig(env: Record<string, string> = {}) {
   });
 }
 
-/** The real app, in-process, on the given database; overrides swap single dependencies. */
-export function buildTestApp(db: Database, overrides: Partial<AppDeps> = {}): Express {
-  return createApp({
+/** The app's dependencies for tests: the real parts on the given database, with test configuration. */
+export function testDeps(db: Database, overrides: Partial<AppDeps> = {}): AppDeps {
+  return {
     config: testConfig(),
     log: overrides.log ?? captureLogger().log,
     db,
@@ -62,5 +62,10 @@ export function buildTestApp(db: Database, overrides: Partial<AppDeps> = {}): Ex
     isShuttingDown: () => false,
     version: 'test',
     ...overrides,
-  });
+  };
+}
+
+/** The real app, in-process, on the given database; overrides swap single dependencies. */
+export function buildTestApp(db: Database, overrides: Partial<AppDeps> = {}): Express {
+  return createApp(testDeps(db, overrides));
 }

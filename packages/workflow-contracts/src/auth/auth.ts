@@ -9,10 +9,12 @@ export const EMAIL_MAX = 254;
 export const NAME_MAX = 100;
 export const ORGANIZATION_NAME_MAX = 255;
 
-const email = z
+/** An email address, normalized to lower case (accounts are unique regardless of case). */
+export const EmailSchema = z
   .email({ message: 'Enter a valid email address' })
   .max(EMAIL_MAX)
   .transform((v) => v.trim().toLowerCase());
+const email = EmailSchema;
 /** A new password: length rules here; the server also refuses the most common passwords. */
 export const NewPasswordSchema = z
   .string()

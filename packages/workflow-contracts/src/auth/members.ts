@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AssignableRoleSchema, RoleSchema } from './roles';
-import { NAME_MAX, NewPasswordSchema } from './auth';
+import { EmailSchema, NAME_MAX, NewPasswordSchema } from './auth';
 
 /** A member of the caller's organization. */
 export const MemberDtoSchema = z
@@ -24,10 +24,7 @@ export const UpdateMemberBodySchema = z.object({ role: RoleSchema }).meta({ id: 
 /** Body of `POST /api/invites`. */
 export const CreateInviteBodySchema = z
   .object({
-    email: z
-      .email({ message: 'Enter a valid email address' })
-      .max(254)
-      .transform((v) => v.trim().toLowerCase()),
+    email: EmailSchema,
     role: AssignableRoleSchema,
   })
   .meta({ id: 'CreateInviteBody' });

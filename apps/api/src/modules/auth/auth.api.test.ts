@@ -3,7 +3,7 @@ import request from 'supertest';
 import { createTestDatabase, type TestDatabase } from '../../../test/db';
 import { createServices } from '../../app';
 import { login, registerOwner, refreshCookieOf, TEST_PASSWORD, uniqueEmail } from '../../../test/factories';
-import { buildTestApp, captureLogger, memoryMailer, TEST_JWT_SECRET, testConfig } from '../../../test/test-app';
+import { buildTestApp, captureLogger, memoryMailer, TEST_JWT_SECRET, testConfig, testDeps } from '../../../test/test-app';
 
 describe('auth API', () => {
   let test: TestDatabase;
@@ -203,7 +203,7 @@ describe('auth API', () => {
       const first = buildTestApp(test.db);
       const owner = await registerOwner(first);
       await request(first).post('/api/auth/logout').set('Authorization', `Bearer ${owner.token}`).expect(200);
-      const restarted = createServices(baseDeps());
+      const restarted = createServices(testDeps(test.db));
 
       await restarted.auth.warmRevocations(900);
 
@@ -347,18 +347,4 @@ describe('auth API', () => {
       expect(withGithub.body).toEqual({ providers: [{ id: 'github', name: 'GitHub', startUrl: '/api/auth/oauth/github' }] });
     });
   });
-
-  function baseDeps() {
-    return {
-      config: testConfig(),
-      log: captureLogger().log,
-      db: test.db,
-      secrets: { jwtSecret: TEST_JWT_SECRET, encryptionKey: Buffer.alloc(32, 9) },
-      mailer: memoryMailer(),
-      readinessChecks: [],
-      notConfigured: [],
-      isShuttingDown: () => false,
-      version: 'test',
-    };
-  }
 });

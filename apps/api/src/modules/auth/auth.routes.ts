@@ -25,7 +25,8 @@ export const ProvidersResponseSchema = z
   })
   .meta({ id: 'AuthProviders' });
 
-function clientOf(req: Request): ClientInfo {
+/** Where a sign-in comes from, recorded on its session. */
+export function clientOf(req: Request): ClientInfo {
   return { ip: req.ip ?? 'unknown', userAgent: req.headers['user-agent'] ?? null };
 }
 

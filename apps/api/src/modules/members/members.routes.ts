@@ -8,9 +8,8 @@ import {
   MemberDtoSchema,
   UpdateMemberBodySchema,
 } from '@auterity/workflow-contracts';
-import type { Request } from 'express';
 import { actorOf, defineRoute, type RouteDefinition } from '../../http/define-route';
-import { setRefreshCookie } from '../auth/auth.routes';
+import { clientOf, setRefreshCookie } from '../auth/auth.routes';
 import type { MembersService } from './members.service';
 
 const MemberListSchema = z.object({ items: z.array(MemberDtoSchema), nextCursor: z.null() }).meta({ id: 'MemberList' });
@@ -19,10 +18,6 @@ const OrganizationSummarySchema = z
   .object({ id: z.uuid(), name: z.string(), subscriptionTier: z.string(), memberCount: z.number().int(), createdAt: z.string() })
   .meta({ id: 'OrganizationSummary' });
 const AdminOrganizationsQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
-
-function clientOf(req: Request) {
-  return { ip: req.ip ?? 'unknown', userAgent: req.headers['user-agent'] ?? null };
-}
 
 export function membersRoutes(service: MembersService, options: { secureCookies: boolean }): RouteDefinition[] {
   return [

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import * as cookie from 'cookie';
 import { z } from 'zod';
 import { defineRoute, type RouteDefinition } from '../../http/define-route';
-import { setRefreshCookie } from '../auth/auth.routes';
+import { clientOf, setRefreshCookie } from '../auth/auth.routes';
 import { OAuthFlowError, type OAuthService } from './oauth.service';
 
 const STATE_COOKIE = 'auterity_oauth';
@@ -54,10 +54,7 @@ export function oauthRoutes(service: OAuthService, options: { secureCookies: boo
             req.headers.cookie ? cookie.parse(req.headers.cookie)[STATE_COOKIE] : undefined,
           );
           const callbackUrl = new URL(req.originalUrl, options.publicUrl);
-          const signedIn = await service.complete(state, callbackUrl, {
-            ip: req.ip ?? 'unknown',
-            userAgent: req.headers['user-agent'] ?? null,
-          });
+          const signedIn = await service.complete(state, callbackUrl, clientOf(req));
           setRefreshCookie(res, signedIn, options.secureCookies);
           return redirect(res, '/auth/callback');
         } catch (err) {
