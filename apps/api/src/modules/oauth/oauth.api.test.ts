@@ -133,7 +133,7 @@ describe('sign in with Google/Microsoft (OIDC) and GitHub (OAuth 2.0)', () => {
         {
           client_id: 'studio',
           client_secret: 'studio-secret',
-          redirect_uris: [`${appUrl}/api/auth/oauth/google/callback`],
+          redirect_uris: [`${appUrl}/api/auth/oauth/google/callback`, `${appUrl}/api/auth/oauth/microsoft/callback`],
           response_types: ['code'],
           grant_types: ['authorization_code'],
         },
@@ -154,6 +154,9 @@ describe('sign in with Google/Microsoft (OIDC) and GitHub (OAuth 2.0)', () => {
         OAUTH_GOOGLE_CLIENT_ID: 'studio',
         OAUTH_GOOGLE_CLIENT_SECRET: 'studio-secret',
         OAUTH_GOOGLE_ISSUER: issuer,
+        OAUTH_MICROSOFT_CLIENT_ID: 'studio',
+        OAUTH_MICROSOFT_CLIENT_SECRET: 'studio-secret',
+        OAUTH_MICROSOFT_ISSUER: issuer,
         OAUTH_GITHUB_CLIENT_ID: 'gh-client',
         OAUTH_GITHUB_CLIENT_SECRET: 'gh-secret',
         OAUTH_GITHUB_AUTHORIZATION_URL: `${github.url}/login/oauth/authorize`,
@@ -170,12 +173,12 @@ describe('sign in with Google/Microsoft (OIDC) and GitHub (OAuth 2.0)', () => {
     await test.drop();
   });
 
-  async function signInWithGoogle(login: string) {
+  async function signInWithGoogle(login: string, provider: 'google' | 'microsoft' = 'google') {
     const browser = new Browser();
-    const start = await browser.request(`${appUrl}/api/auth/oauth/google`);
+    const start = await browser.request(`${appUrl}/api/auth/oauth/${provider}`);
     expect(start.status).toBe(302);
     const authorize = new URL(start.headers.get('location') ?? '');
-    const callback = await browser.follow(authorize.href, `${appUrl}/api/auth/oauth/google/callback`, login);
+    const callback = await browser.follow(authorize.href, `${appUrl}/api/auth/oauth/${provider}/callback`, login);
     const done = await browser.request(callback.href);
     return { browser, authorize, callback, done };
   }
@@ -276,8 +279,24 @@ describe('sign in with Google/Microsoft (OIDC) and GitHub (OAuth 2.0)', () => {
     expect((await me(browser)).user).toMatchObject({ email: 'mona@github.test', emailVerified: true });
   });
 
+  it('signs in with Microsoft and links it to the same verified account', async () => {
+    oidcAccounts.erin = { email: 'erin@oidc.test', email_verified: true, given_name: 'Erin' };
+    const viaGoogle = await signInWithGoogle('erin');
+    const googleUser = (await me(viaGoogle.browser)).user;
+
+    const viaMicrosoft = await signInWithGoogle('erin', 'microsoft');
+
+    expect(viaMicrosoft.done.headers.get('location')).toBe('/auth/callback');
+    expect((await me(viaMicrosoft.browser)).user?.id).toBe(googleUser?.id);
+    const { rows } = await test.db.query<{ provider: string }>(
+      'SELECT provider FROM user_identities WHERE user_id = $1 ORDER BY provider',
+      [googleUser?.id],
+    );
+    expect(rows.map((r) => r.provider)).toEqual(['google', 'microsoft']);
+  });
+
   it('answers 404 JSON for a provider that is not configured', async () => {
-    const res = await fetch(`${appUrl}/api/auth/oauth/microsoft`, { redirect: 'manual' });
+    const res = await fetch(`${appUrl}/api/auth/oauth/facebook`, { redirect: 'manual' });
 
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ code: 'not_found' });
