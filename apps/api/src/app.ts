@@ -8,6 +8,9 @@ import type { Mailer } from './lib/mailer';
 import { apiKeysRoutes } from './modules/api-keys/api-keys.routes';
 import { createApiKeysService } from './modules/api-keys/api-keys.service';
 import { membersRoutes } from './modules/members/members.routes';
+import { credentialsRoutes } from './modules/credentials/credentials.routes';
+import { createCredentialsService } from './modules/credentials/credentials.service';
+import { createEncryptor } from './lib/crypto';
 import { oauthRoutes } from './modules/oauth/oauth.routes';
 import { createOAuthService } from './modules/oauth/oauth.service';
 import { createHmac } from 'node:crypto';
@@ -33,7 +36,7 @@ export interface AppDeps {
   log: Logger;
   db: Database;
   redis?: Redis;
-  secrets: { jwtSecret: string; encryptionKey: Buffer };
+  secrets: { jwtSecret: string; encryptionKeys: ReadonlyMap<string, Buffer>; activeKeyId: string };
   /** Shared across replicas when Redis is configured (context.ts); in-process otherwise. */
   revocations?: RevocationStore;
   mailer: Mailer;
@@ -85,7 +88,11 @@ export function createServices(deps: AppDeps) {
     publicUrl: config.publicUrl,
     stateKey: createHmac('sha256', deps.secrets.jwtSecret).update('oauth-state').digest(),
   });
-  return { signer, revocations, auth, apiKeys, members, oauth, authenticate };
+  const credentials = createCredentialsService({
+    db,
+    encryptor: createEncryptor(deps.secrets.encryptionKeys, deps.secrets.activeKeyId),
+  });
+  return { signer, revocations, auth, apiKeys, members, oauth, credentials, authenticate };
 }
 export type Services = ReturnType<typeof createServices>;
 
@@ -101,6 +108,7 @@ export function buildRoutes(deps: AppDeps, services: Services): RouteDefinition[
       providers: () => configured.map((id) => ({ id, name: PROVIDER_NAMES[id] })),
     }),
     ...apiKeysRoutes(services.apiKeys),
+    ...credentialsRoutes(services.credentials),
     ...membersRoutes(services.members, { secureCookies: deps.config.isProduction }),
     ...oauthRoutes(services.oauth, { secureCookies: deps.config.isProduction, publicUrl: deps.config.publicUrl }),
   ];

@@ -65,6 +65,18 @@ describe('loadConfig', () => {
     expect(errorOf(env)).toMatch(message);
   });
 
+  it('reads several keys for rotation and requires choosing the active one', () => {
+    const two = `k1:${HEX_KEY},k2:${Buffer.alloc(32, 3).toString('base64')}`;
+
+    const config = loadConfig({ ENCRYPTION_KEYS: two, ENCRYPTION_ACTIVE_KEY_ID: 'k2' });
+
+    expect([...config.encryptionKeys.keys()]).toEqual(['k1', 'k2']);
+    expect(config.encryptionActiveKeyId).toBe('k2');
+    expect(errorOf({ ENCRYPTION_KEYS: two })).toMatch(/^ENCRYPTION_ACTIVE_KEY_ID is required/);
+    expect(errorOf({ ENCRYPTION_KEYS: two, ENCRYPTION_ACTIVE_KEY_ID: 'k9' })).toMatch(/not configured/);
+    expect(errorOf({ ENCRYPTION_KEYS: 'k1:short' })).toMatch(/^ENCRYPTION_KEYS must be a comma-separated list/);
+  });
+
   it('refuses production without secrets', () => {
     expect(errorOf({ NODE_ENV: 'production', ENCRYPTION_KEY: HEX_KEY })).toMatch(/^JWT_SECRET is required/);
     expect(errorOf({ NODE_ENV: 'production', JWT_SECRET: SECRET })).toMatch(/^ENCRYPTION_KEY is required/);
@@ -79,7 +91,8 @@ describe('loadConfig', () => {
     });
 
     expect(hex.isProduction).toBe(true);
-    expect(hex.encryptionKey?.equals(Buffer.from(HEX_KEY, 'hex'))).toBe(true);
-    expect(base64.encryptionKey?.equals(Buffer.alloc(32, 7))).toBe(true);
+    expect(hex.encryptionKeys.get('k1')?.equals(Buffer.from(HEX_KEY, 'hex'))).toBe(true);
+    expect(hex.encryptionActiveKeyId).toBe('k1');
+    expect(base64.encryptionKeys.get('k1')?.equals(Buffer.alloc(32, 7))).toBe(true);
   });
 });

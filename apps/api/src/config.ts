@@ -70,6 +70,34 @@ const EnvSchema = z.object({
   JWT_SECRET: z.string().optional(),
   /** Key for secrets at rest (AES-256-GCM). Generated and kept in DATA_DIR outside production. */
   ENCRYPTION_KEY: encryptionKey.optional(),
+  /** Several keys for rotation: `k1:<64 hex or base64>,k2:<…>`; ENCRYPTION_KEY alone counts as `k1`. */
+  ENCRYPTION_KEYS: z
+    .string()
+    .transform((value, ctx) => {
+      const keys = new Map<string, Buffer>();
+      for (const entry of value
+        .split(',')
+        .map((e) => e.trim())
+        .filter(Boolean)) {
+        const [id, raw] = entry.split(':');
+        const parsed = encryptionKey.safeParse(raw ?? '');
+        if (!id || !/^[a-z0-9]{1,16}$/.test(id) || !parsed.success) {
+          ctx.addIssue({
+            code: 'custom',
+            message: 'must be a comma-separated list of id:key, each key 32 bytes (64 hex characters or base64)',
+          });
+          return z.NEVER;
+        }
+        keys.set(id, parsed.data);
+      }
+      return keys;
+    })
+    .optional(),
+  /** Which configured key encrypts new data (required when several keys are configured). */
+  ENCRYPTION_ACTIVE_KEY_ID: z
+    .string()
+    .regex(/^[a-z0-9]{1,16}$/, 'must be 1-16 lowercase letters or digits')
+    .optional(),
   /** pino level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Largest JSON body accepted by default, in bytes. */
@@ -138,7 +166,9 @@ export interface Config {
   readonly redisUrl?: string;
   /** Undefined only outside production: main.ts then loads or creates development secrets. */
   readonly jwtSecret?: string;
-  readonly encryptionKey?: Buffer;
+  /** Encryption keys by id (empty outside production when none are configured: main.ts generates one). */
+  readonly encryptionKeys: ReadonlyMap<string, Buffer>;
+  readonly encryptionActiveKeyId?: string;
   readonly logLevel: string;
   readonly bodyLimitBytes: number;
   readonly shutdownTimeoutMs: number;
@@ -223,9 +253,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (isProduction && env.JWT_SECRET === undefined) {
     throw new ConfigError('JWT_SECRET is required when NODE_ENV=production');
   }
-  if (isProduction && env.ENCRYPTION_KEY === undefined) {
+  const encryptionKeys = new Map<string, Buffer>(env.ENCRYPTION_KEY ? [['k1', env.ENCRYPTION_KEY]] : []);
+  for (const [id, key] of env.ENCRYPTION_KEYS ?? []) encryptionKeys.set(id, key);
+  if (isProduction && encryptionKeys.size === 0) {
     throw new ConfigError('ENCRYPTION_KEY is required when NODE_ENV=production (32 bytes, hex or base64)');
   }
+  const activeKeyId = env.ENCRYPTION_ACTIVE_KEY_ID ?? (encryptionKeys.size === 1 ? [...encryptionKeys.keys()][0] : undefined);
+  if (encryptionKeys.size > 1 && !activeKeyId)
+    throw new ConfigError('ENCRYPTION_ACTIVE_KEY_ID is required when several encryption keys are configured');
+  if (activeKeyId && !encryptionKeys.has(activeKeyId))
+    throw new ConfigError(`ENCRYPTION_ACTIVE_KEY_ID names "${activeKeyId}", which is not configured`);
 
   return Object.freeze({
     env: env.NODE_ENV,
@@ -240,7 +277,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     }),
     ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
     ...(env.JWT_SECRET ? { jwtSecret: env.JWT_SECRET } : {}),
-    ...(env.ENCRYPTION_KEY ? { encryptionKey: env.ENCRYPTION_KEY } : {}),
+    encryptionKeys,
+    ...(activeKeyId ? { encryptionActiveKeyId: activeKeyId } : {}),
     logLevel: env.LOG_LEVEL,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,

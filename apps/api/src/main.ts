@@ -4,7 +4,9 @@ import { ConfigError, loadConfig, type Config } from './config';
 import { createContext } from './context';
 import { createPgliteDatabase } from './lib/db';
 import { resolveSecrets } from './lib/dev-secrets';
+import { createEncryptor } from './lib/crypto';
 import { createLogger, type Logger } from './lib/logger';
+import { createCredentialsService } from './modules/credentials/credentials.service';
 import { createDisabledMailer, createLogMailer, createSmtpMailer, type Mailer } from './lib/mailer';
 import { migrate } from './lib/migrate';
 import { DEFAULT_STUDIO_DIR, MIGRATIONS_DIR } from './lib/paths';
@@ -44,6 +46,32 @@ async function migrateOnly(config: Config, log: Logger): Promise<void> {
 function chooseMailer(config: Config, log: Logger): Mailer {
   if (config.mail.smtpUrl) return createSmtpMailer(config.mail.smtpUrl, config.mail.from);
   return config.isProduction ? createDisabledMailer(log) : createLogMailer(log);
+}
+
+/** `--rotate-keys`: re-encrypts every secret under the active key; safe to stop and run again. */
+async function rotateKeys(config: Config, log: Logger): Promise<void> {
+  const secrets = resolveSecrets(config.dataDir, config);
+  const context = await createContext(config, log);
+  try {
+    const credentials = createCredentialsService({
+      db: context.db,
+      encryptor: createEncryptor(secrets.encryptionKeys, secrets.activeKeyId),
+    });
+    const { rotated, failed } = await credentials.rotateKeys();
+    const byKey = await credentials.countByKey();
+    log.info({ rotated, failed, activeKeyId: secrets.activeKeyId, credentialsByKey: byKey }, 'key rotation complete');
+    process.stdout.write(
+      `Re-encrypted ${rotated} credential(s) under key ${secrets.activeKeyId}; by key now: ${JSON.stringify(byKey)}\n`,
+    );
+    if (failed.length > 0) {
+      process.stderr.write(
+        `${failed.length} credential(s) could not be decrypted and were left as they are: ${failed.join(', ')}\n`,
+      );
+      process.exitCode = 1;
+    }
+  } finally {
+    await context.close();
+  }
 }
 
 async function serve(config: Config, log: Logger): Promise<void> {
@@ -106,6 +134,7 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', crash('unhandled rejection'));
   try {
     if (args.includes('--migrate-only')) await migrateOnly(config, log);
+    else if (args.includes('--rotate-keys')) await rotateKeys(config, log);
     else await serve(config, log);
   } catch (err) {
     log.fatal({ err }, 'failed to start');

@@ -27,8 +27,9 @@ describe('tenant isolation', () => {
     '/api/members/:id/deactivate': () => victimIds.member,
     '/api/members/:id/activate': () => victimIds.member,
     '/api/invites/:id': () => victimIds.invite,
+    '/api/credentials/:id': () => victimIds.credential,
   };
-  const BODIES: Record<string, object> = { patch: { role: 'viewer' }, post: {}, put: {} };
+  const BODIES: Record<string, object> = { patch: { role: 'viewer' }, post: {}, put: { name: 'stolen' } };
 
   beforeAll(async () => {
     test = await createTestDatabase();
@@ -48,6 +49,11 @@ describe('tenant isolation', () => {
       .set('Authorization', `Bearer ${victim.token}`)
       .send({ email: uniqueEmail('victim-invitee'), role: 'viewer' });
     victimIds.invite = invite.body.id;
+    const credential = await request(app)
+      .post('/api/credentials')
+      .set('Authorization', `Bearer ${victim.token}`)
+      .send({ name: 'victim key', type: 'api_key', data: { apiKey: 'sk-victim-canary-0000' } });
+    victimIds.credential = credential.body.id;
     const all = await request(app)
       .post('/api/api-keys')
       .set('Authorization', `Bearer ${attacker.token}`)
@@ -118,7 +124,7 @@ describe('tenant isolation', () => {
   });
 
   it('lists only the caller organization in every list endpoint', async () => {
-    for (const path of ['/api/api-keys', '/api/members', '/api/invites']) {
+    for (const path of ['/api/api-keys', '/api/members', '/api/invites', '/api/credentials']) {
       const res = await request(app).get(path).set('Authorization', `Bearer ${attacker.token}`);
 
       expect(res.status).toBe(200);

@@ -55,7 +55,7 @@ export function testDeps(db: Database, overrides: Partial<AppDeps> = {}): AppDep
     config: testConfig(),
     log: overrides.log ?? captureLogger().log,
     db,
-    secrets: { jwtSecret: TEST_JWT_SECRET, encryptionKey: Buffer.alloc(32, 9) },
+    secrets: { jwtSecret: TEST_JWT_SECRET, encryptionKeys: new Map([['k1', Buffer.alloc(32, 9)]]), activeKeyId: 'k1' },
     mailer: memoryMailer(),
     readinessChecks: [{ name: 'database', check: () => db.ping() }],
     notConfigured: ['redis'],

@@ -4,3 +4,4 @@ export * from './auth/roles';
 export * from './auth/auth';
 export * from './auth/api-keys';
 export * from './auth/members';
+export * from './credentials/credentials';

@@ -9,14 +9,14 @@ describe('resolveSecrets', () => {
   it('generates secrets once per data directory, readable only by the owner', () => {
     const dataDir = dir();
 
-    const first = resolveSecrets(dataDir, {});
-    const second = resolveSecrets(dataDir, {});
+    const first = resolveSecrets(dataDir, { encryptionKeys: new Map() });
+    const second = resolveSecrets(dataDir, { encryptionKeys: new Map() });
 
     expect(first.generated).toBe(true);
     expect(first.jwtSecret.length).toBeGreaterThanOrEqual(32);
-    expect(first.encryptionKey).toHaveLength(32);
+    expect(first.encryptionKeys.get(first.activeKeyId)).toHaveLength(32);
     expect(second.jwtSecret).toBe(first.jwtSecret);
-    expect(second.encryptionKey.equals(first.encryptionKey)).toBe(true);
+    expect(second.encryptionKeys.get('k1')?.equals(first.encryptionKeys.get('k1') ?? Buffer.alloc(0))).toBe(true);
     expect(statSync(path.join(dataDir, 'secrets.json')).mode & 0o777).toBe(0o600);
   });
 
@@ -24,9 +24,11 @@ describe('resolveSecrets', () => {
     const dataDir = dir();
     const key = Buffer.alloc(32, 1);
 
-    const secrets = resolveSecrets(dataDir, { jwtSecret: 'j'.repeat(40), encryptionKey: key });
+    const keys = new Map([['k1', key]]);
 
-    expect(secrets).toEqual({ jwtSecret: 'j'.repeat(40), encryptionKey: key, generated: false });
+    const secrets = resolveSecrets(dataDir, { jwtSecret: 'j'.repeat(40), encryptionKeys: keys, encryptionActiveKeyId: 'k1' });
+
+    expect(secrets).toEqual({ jwtSecret: 'j'.repeat(40), encryptionKeys: keys, activeKeyId: 'k1', generated: false });
     expect(() => readFileSync(path.join(dataDir, 'secrets.json'))).toThrow();
   });
 
@@ -34,6 +36,6 @@ describe('resolveSecrets', () => {
     const dataDir = dir();
     writeFileSync(path.join(dataDir, 'secrets.json'), JSON.stringify({ jwtSecret: 'short' }));
 
-    expect(() => resolveSecrets(dataDir, {})).toThrow(/not a valid secrets file/);
+    expect(() => resolveSecrets(dataDir, { encryptionKeys: new Map() })).toThrow(/not a valid secrets file/);
   });
 });

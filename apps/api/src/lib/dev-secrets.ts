@@ -7,7 +7,8 @@ const SecretsFileSchema = z.object({ jwtSecret: z.string().min(32), encryptionKe
 
 export interface ResolvedSecrets {
   jwtSecret: string;
-  encryptionKey: Buffer;
+  encryptionKeys: ReadonlyMap<string, Buffer>;
+  activeKeyId: string;
   /** True when at least one secret came from the generated development file. */
   generated: boolean;
 }
@@ -18,9 +19,17 @@ export interface ResolvedSecrets {
  * restarts. There is no built-in default secret anywhere. Production never reaches this: config
  * refuses to start without both secrets.
  */
-export function resolveSecrets(dataDir: string, given: { jwtSecret?: string; encryptionKey?: Buffer }): ResolvedSecrets {
-  if (given.jwtSecret && given.encryptionKey) {
-    return { jwtSecret: given.jwtSecret, encryptionKey: given.encryptionKey, generated: false };
+export function resolveSecrets(
+  dataDir: string,
+  given: { jwtSecret?: string; encryptionKeys: ReadonlyMap<string, Buffer>; encryptionActiveKeyId?: string },
+): ResolvedSecrets {
+  if (given.jwtSecret && given.encryptionActiveKeyId) {
+    return {
+      jwtSecret: given.jwtSecret,
+      encryptionKeys: given.encryptionKeys,
+      activeKeyId: given.encryptionActiveKeyId,
+      generated: false,
+    };
   }
   const file = path.join(dataDir, 'secrets.json');
   let stored: z.infer<typeof SecretsFileSchema>;
@@ -36,7 +45,9 @@ export function resolveSecrets(dataDir: string, given: { jwtSecret?: string; enc
   }
   return {
     jwtSecret: given.jwtSecret ?? stored.jwtSecret,
-    encryptionKey: given.encryptionKey ?? Buffer.from(stored.encryptionKey, 'hex'),
+    ...(given.encryptionActiveKeyId
+      ? { encryptionKeys: given.encryptionKeys, activeKeyId: given.encryptionActiveKeyId }
+      : { encryptionKeys: new Map([['k1', Buffer.from(stored.encryptionKey, 'hex')]]), activeKeyId: 'k1' }),
     generated: true,
   };
 }
