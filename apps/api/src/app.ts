@@ -11,6 +11,7 @@ import { membersRoutes } from './modules/members/members.routes';
 import { credentialsRoutes } from './modules/credentials/credentials.routes';
 import { createCredentialsService } from './modules/credentials/credentials.service';
 import { createEncryptor } from './lib/crypto';
+import { createRateLimiter } from './http/rate-limit';
 import { oauthRoutes } from './modules/oauth/oauth.routes';
 import { createOAuthService } from './modules/oauth/oauth.service';
 import { createHmac } from 'node:crypto';
@@ -32,7 +33,7 @@ import { healthRoutes, type ReadinessCheck } from './modules/health/health.route
 
 /** Everything the HTTP app needs, built once by the wiring in context.ts (or by a test). */
 export interface AppDeps {
-  config: Pick<Config, 'bodyLimitBytes' | 'trustProxyHops' | 'isProduction' | 'auth' | 'publicUrl' | 'oauth'>;
+  config: Pick<Config, 'bodyLimitBytes' | 'trustProxyHops' | 'isProduction' | 'auth' | 'publicUrl' | 'oauth' | 'rateLimits'>;
   log: Logger;
   db: Database;
   redis?: Redis;
@@ -92,7 +93,8 @@ export function createServices(deps: AppDeps) {
     db,
     encryptor: createEncryptor(deps.secrets.encryptionKeys, deps.secrets.activeKeyId),
   });
-  return { signer, revocations, auth, apiKeys, members, oauth, credentials, authenticate };
+  const limiter = createRateLimiter(config.rateLimits, { ...(redis ? { redis } : {}), log });
+  return { signer, revocations, auth, apiKeys, members, oauth, credentials, authenticate, limiter };
 }
 export type Services = ReturnType<typeof createServices>;
 
@@ -145,7 +147,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
 
   const routes = buildRoutes(deps, services);
   const api = express.Router();
-  for (const route of routes) api[route.method](route.path, toExpressHandler(route, services.authenticate));
+  for (const route of routes) api[route.method](route.path, toExpressHandler(route, services.authenticate, services.limiter));
   app.use(api);
   app.use(docsRouter(() => buildOpenApiDocument(routes, deps.version)));
   app.use('/api', notFoundHandler);

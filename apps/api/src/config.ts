@@ -126,6 +126,12 @@ const EnvSchema = z.object({
   PLATFORM_ADMIN_EMAILS: z.string().default(''),
   /** scrypt cost as log2(N); 16 = 64 MiB per hash (OWASP minimum with r=8, p=2). Lower only for tests. */
   PASSWORD_SCRYPT_LOG_N: z.coerce.number().int().min(14).max(20).default(16),
+  /** Requests per minute per client IP (unauthenticated tier). */
+  RATE_LIMIT_IP_PER_MIN: positiveInt(1_000_000_000).default(600),
+  /** Requests per minute per client IP on sign-in, registration, reset and invite routes. */
+  RATE_LIMIT_AUTH_PER_MIN: positiveInt(1_000_000_000).default(30),
+  /** Requests per minute per user or API key. */
+  RATE_LIMIT_ACTOR_PER_MIN: positiveInt(1_000_000_000).default(600),
   /** Failed logins allowed per account in 15 minutes before answering 429. */
   LOGIN_FAILURES_PER_ACCOUNT: positiveInt(1000).default(10),
   /** Failed logins allowed per client IP in one minute before answering 429. */
@@ -175,6 +181,7 @@ export interface Config {
   readonly studioDir?: string;
   readonly trustProxyHops: number;
   readonly migrateOnStart: boolean;
+  readonly rateLimits: { readonly ipPerMinute: number; readonly authPerMinute: number; readonly actorPerMinute: number };
   readonly auth: {
     readonly accessTtlSec: number;
     readonly refreshTtlDays: number;
@@ -285,6 +292,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     ...(env.STUDIO_DIR ? { studioDir: path.resolve(env.STUDIO_DIR) } : {}),
     trustProxyHops: env.TRUST_PROXY_HOPS,
     migrateOnStart: env.MIGRATE_ON_START,
+    rateLimits: Object.freeze({
+      ipPerMinute: env.RATE_LIMIT_IP_PER_MIN,
+      authPerMinute: env.RATE_LIMIT_AUTH_PER_MIN,
+      actorPerMinute: env.RATE_LIMIT_ACTOR_PER_MIN,
+    }),
     auth: Object.freeze({
       accessTtlSec: env.JWT_ACCESS_TTL_SEC,
       refreshTtlDays: env.REFRESH_TOKEN_TTL_DAYS,

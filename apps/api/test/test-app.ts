@@ -45,6 +45,9 @@ export function testConfig(env: Record<string, string> = {}) {
     JWT_SECRET: TEST_JWT_SECRET,
     PUBLIC_URL: 'http://studio.test',
     PASSWORD_SCRYPT_LOG_N: '14',
+    RATE_LIMIT_IP_PER_MIN: '100000',
+    RATE_LIMIT_AUTH_PER_MIN: '100000',
+    RATE_LIMIT_ACTOR_PER_MIN: '100000',
     ...env,
   });
 }

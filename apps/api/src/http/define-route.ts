@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { FieldIssue, Permission } from '@auterity/workflow-contracts';
 import { hasPermission, type Actor, type Authenticator } from './actor';
 import { AppError, ForbiddenError, UnauthenticatedError, ValidationError } from './errors';
+import type { RateLimiter, RateLimitTier } from './rate-limit';
 
 type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -45,6 +46,8 @@ export interface RouteDefinition<I extends RouteInputSchemas = RouteInputSchemas
   input?: I;
   /** `public`: no credentials needed. Otherwise a valid access token or API key is required. */
   auth?: 'public';
+  /** Limit tier before authentication (per client IP); `auth` for sign-in-like routes, `none` for probes. */
+  rateLimit?: RateLimitTier;
   /** Permission the caller must hold (owners and admins hold all); 403 otherwise. */
   permission?: Permission;
   response: { status?: number; description: string; schema: z.ZodType<R> };
@@ -91,13 +94,16 @@ function parsePart(schema: z.ZodType | undefined, value: unknown, prefix: string
  * Turns a route definition into the Express handler: validate params, query and body against the
  * contract (400 with field issues, 415 for a non-JSON body), call the handler once, send its DTO.
  */
-export function toExpressHandler(route: RouteDefinition, authenticate?: Authenticator): RequestHandler {
+export function toExpressHandler(route: RouteDefinition, authenticate?: Authenticator, limiter?: RateLimiter): RequestHandler {
   const status = route.response.status ?? 200;
+  const tier = route.rateLimit ?? 'default';
   return async (req, res) => {
+    if (limiter && tier !== 'none') await limiter.limitIp(req, res, tier);
     let actor: Actor | undefined;
     if (route.auth !== 'public') {
       if (!authenticate) throw new Error(`route ${route.path} needs an authenticator`);
       actor = await authenticate(credentialsOf(req));
+      if (limiter) await limiter.limitActor(actor, res);
       if (route.permission && !hasPermission(actor, route.permission)) throw new ForbiddenError();
     }
     const schemas = route.input ?? {};

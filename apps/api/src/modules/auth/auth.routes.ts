@@ -83,6 +83,7 @@ export function authRoutes(deps: {
     defineRoute({
       method: 'post',
       path: '/api/auth/register',
+      rateLimit: 'auth',
       summary: 'Create an organization and its owner, signed in',
       tags: ['auth'],
       auth: 'public',
@@ -98,6 +99,7 @@ export function authRoutes(deps: {
     defineRoute({
       method: 'post',
       path: '/api/auth/login',
+      rateLimit: 'auth',
       summary: 'Sign in with email and password',
       tags: ['auth'],
       auth: 'public',
@@ -109,6 +111,7 @@ export function authRoutes(deps: {
     defineRoute({
       method: 'post',
       path: '/api/auth/refresh',
+      rateLimit: 'auth',
       summary: 'Rotate the refresh token and get a new access token',
       tags: ['auth'],
       auth: 'public',
@@ -158,6 +161,7 @@ export function authRoutes(deps: {
     defineRoute({
       method: 'post',
       path: '/api/auth/verify-email',
+      rateLimit: 'auth',
       summary: 'Confirm an email address with the emailed link',
       tags: ['auth'],
       auth: 'public',
@@ -171,6 +175,7 @@ export function authRoutes(deps: {
     defineRoute({
       method: 'post',
       path: '/api/auth/password-reset/request',
+      rateLimit: 'auth',
       summary: 'Email a password reset link',
       tags: ['auth'],
       auth: 'public',
@@ -184,6 +189,7 @@ export function authRoutes(deps: {
     defineRoute({
       method: 'post',
       path: '/api/auth/password-reset',
+      rateLimit: 'auth',
       summary: 'Set a new password with the emailed link',
       tags: ['auth'],
       auth: 'public',

@@ -35,6 +35,7 @@ export function healthRoutes(deps: HealthDeps): RouteDefinition[] {
       summary: 'Liveness: the process is up',
       tags: ['health'],
       auth: 'public',
+      rateLimit: 'none',
       response: { description: 'Alive', schema: HealthDtoSchema },
       handle: () => ({ status: 'ok' as const, uptimeSec: Math.round(process.uptime()) }),
     }),
@@ -44,6 +45,7 @@ export function healthRoutes(deps: HealthDeps): RouteDefinition[] {
       summary: 'Readiness: database (and Redis when configured) reachable',
       tags: ['health'],
       auth: 'public',
+      rateLimit: 'none',
       errors: [503],
       response: { description: 'Ready to serve', schema: ReadyDtoSchema },
       handle: async () => {

@@ -110,6 +110,7 @@ export function membersRoutes(service: MembersService, options: { secureCookies:
     defineRoute({
       method: 'post',
       path: '/api/invites/accept',
+      rateLimit: 'auth',
       summary: 'Accept an invitation: creates the account and signs it in',
       tags: ['members'],
       auth: 'public',

@@ -1,0 +1,88 @@
+import type { Request, Response } from 'express';
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Logger } from '../lib/logger';
+import type { Actor } from './actor';
+import { RateLimitedError } from './errors';
+
+/** How a route is limited before authentication: `auth` is the strict tier for sign-in-like routes. */
+export type RateLimitTier = 'default' | 'auth' | 'none';
+
+export interface RateLimitSettings {
+  /** Requests per minute per client IP on ordinary routes. */
+  ipPerMinute: number;
+  /** Requests per minute per client IP on sign-in, registration, reset and invite routes. */
+  authPerMinute: number;
+  /** Requests per minute per user or API key once authenticated. */
+  actorPerMinute: number;
+}
+
+export interface RateLimiter {
+  /** @throws RateLimitedError (429 with Retry-After) past the limit; sets RateLimit-* headers either way. */
+  limitIp(req: Request, res: Response, tier: Exclude<RateLimitTier, 'none'>): Promise<void>;
+  limitActor(actor: Actor, res: Response): Promise<void>;
+}
+
+function setHeaders(res: Response, limit: number, state: RateLimiterRes): void {
+  const remaining = String(Math.max(0, state.remainingPoints));
+  const reset = String(Math.ceil(state.msBeforeNext / 1000));
+  res.setHeader('RateLimit-Limit', String(limit));
+  res.setHeader('RateLimit-Remaining', remaining);
+  res.setHeader('RateLimit-Reset', reset);
+  res.setHeader('X-RateLimit-Limit', String(limit));
+  res.setHeader('X-RateLimit-Remaining', remaining);
+  res.setHeader('X-RateLimit-Reset', reset);
+}
+
+/**
+ * rate-limiter-flexible counters: in Redis when configured (shared by every API process), with an
+ * in-process insurance limiter that takes over while Redis is unreachable (limits stay on, per
+ * process); in memory in embedded mode.
+ */
+export function createRateLimiter(settings: RateLimitSettings, options: { redis?: Redis; log: Logger }): RateLimiter {
+  let outage = false;
+  const make = (keyPrefix: string, points: number): RateLimiterAbstract => {
+    const memory = new RateLimiterMemory({ keyPrefix, points, duration: 60 });
+    if (!options.redis) return memory;
+    return new RateLimiterRedis({
+      storeClient: options.redis,
+      keyPrefix: `rl_${keyPrefix}`,
+      points,
+      duration: 60,
+      rejectIfRedisNotReady: true,
+      insuranceLimiter: memory,
+    });
+  };
+  const limiters = {
+    default: make('ip', settings.ipPerMinute),
+    auth: make('auth', settings.authPerMinute),
+    actor: make('actor', settings.actorPerMinute),
+  };
+
+  async function consume(limiter: RateLimiterAbstract, key: string, limit: number, res: Response): Promise<void> {
+    try {
+      const state = await limiter.consume(key);
+      setHeaders(res, limit, state);
+      if (outage && options.redis?.status === 'ready') {
+        outage = false;
+        options.log.info('rate limiting is back on Redis');
+      }
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      setHeaders(res, limit, rejection);
+      throw new RateLimitedError(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)));
+    } finally {
+      if (options.redis && options.redis.status !== 'ready' && !outage) {
+        outage = true;
+        options.log.warn('Redis is unavailable: rate limits fall back to per-process counters');
+      }
+    }
+  }
+
+  return {
+    limitIp: (req, res, tier) =>
+      consume(limiters[tier], req.ip ?? 'unknown', tier === 'auth' ? settings.authPerMinute : settings.ipPerMinute, res),
+    limitActor: (actor, res) =>
+      consume(limiters.actor, actor.kind === 'user' ? `u:${actor.userId}` : `k:${actor.apiKeyId}`, settings.actorPerMinute, res),
+  };
+}
