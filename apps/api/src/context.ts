@@ -78,6 +78,8 @@ export async function createContext(config: Config, log: Logger): Promise<AppCon
         lazyConnect: true,
         maxRetriesPerRequest: 2,
         enableOfflineQueue: false,
+        // Concurrent commands (rate limits of simultaneous requests) share one round trip.
+        enableAutoPipelining: true,
         retryStrategy: (times) => (everConnected ? Math.min(times * 200, 2000) : null),
       });
       redis.on('error', (err) => log.warn({ err }, 'redis connection error'));
