@@ -12,6 +12,8 @@ import { credentialsRoutes } from './modules/credentials/credentials.routes';
 import { createCredentialsService } from './modules/credentials/credentials.service';
 import { createEncryptor } from './lib/crypto';
 import { createRateLimiter } from './http/rate-limit';
+import { auditRoutes } from './modules/audit/audit.routes';
+import { createAuditService } from './modules/audit/audit.service';
 import { oauthRoutes } from './modules/oauth/oauth.routes';
 import { createOAuthService } from './modules/oauth/oauth.service';
 import { createHmac } from 'node:crypto';
@@ -53,6 +55,7 @@ const PROVIDER_NAMES: Record<OAuthProviderName, string> = { google: 'Google', mi
 /** The domain services, built once per process from the wiring's dependencies. */
 export function createServices(deps: AppDeps) {
   const { config, db, log, redis } = deps;
+  const audit = createAuditService({ db, log });
   const signer = createAccessTokenSigner({
     secret: deps.secrets.jwtSecret,
     ttlSec: config.auth.accessTtlSec,
@@ -73,6 +76,7 @@ export function createServices(deps: AppDeps) {
     throttle,
     mailer: deps.mailer,
     passwords,
+    audit,
     log,
     refreshTtlDays: config.auth.refreshTtlDays,
     publicUrl: config.publicUrl,
@@ -94,7 +98,7 @@ export function createServices(deps: AppDeps) {
     encryptor: createEncryptor(deps.secrets.encryptionKeys, deps.secrets.activeKeyId),
   });
   const limiter = createRateLimiter(config.rateLimits, { ...(redis ? { redis } : {}), log });
-  return { signer, revocations, auth, apiKeys, members, oauth, credentials, authenticate, limiter };
+  return { signer, revocations, auth, apiKeys, members, oauth, credentials, authenticate, limiter, audit };
 }
 export type Services = ReturnType<typeof createServices>;
 
@@ -111,6 +115,7 @@ export function buildRoutes(deps: AppDeps, services: Services): RouteDefinition[
     }),
     ...apiKeysRoutes(services.apiKeys),
     ...credentialsRoutes(services.credentials),
+    ...auditRoutes(services.audit),
     ...membersRoutes(services.members, { secureCookies: deps.config.isProduction }),
     ...oauthRoutes(services.oauth, { secureCookies: deps.config.isProduction, publicUrl: deps.config.publicUrl }),
   ];
@@ -147,7 +152,15 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
 
   const routes = buildRoutes(deps, services);
   const api = express.Router();
-  for (const route of routes) api[route.method](route.path, toExpressHandler(route, services.authenticate, services.limiter));
+  for (const route of routes)
+    api[route.method](
+      route.path,
+      toExpressHandler(route, {
+        authenticate: services.authenticate,
+        limiter: services.limiter,
+        audit: (entry) => services.audit.record(entry),
+      }),
+    );
   app.use(api);
   app.use(docsRouter(() => buildOpenApiDocument(routes, deps.version)));
   app.use('/api', notFoundHandler);

@@ -5,3 +5,4 @@ export * from './auth/auth';
 export * from './auth/api-keys';
 export * from './auth/members';
 export * from './credentials/credentials';
+export * from './auth/audit';

@@ -5,6 +5,22 @@ import { hasPermission, type Actor, type Authenticator } from './actor';
 import { AppError, ForbiddenError, UnauthenticatedError, ValidationError } from './errors';
 import type { RateLimiter, RateLimitTier } from './rate-limit';
 
+/** An audit record a route asks for after it succeeded (see modules/audit). */
+export interface RouteAuditEntry {
+  action: string;
+  organizationId: string | null;
+  actor?: Actor | { kind: 'user'; userId: string } | undefined;
+  target?: { type: string; id: string } | undefined;
+  metadata?: Record<string, unknown>;
+}
+
+export interface RouteRuntime {
+  authenticate?: Authenticator;
+  limiter?: RateLimiter;
+  /** Records audit entries with the client's address; never throws. */
+  audit?: (entry: RouteAuditEntry & { client: { ip: string; userAgent: string | null } }) => Promise<void>;
+}
+
 type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /** Schemas for the three parts of a request; each part is parsed and unknown keys are stripped. */
@@ -54,6 +70,8 @@ export interface RouteDefinition<I extends RouteInputSchemas = RouteInputSchemas
   /** Error statuses worth documenting besides 400/500. */
   errors?: number[];
   handle(ctx: HandlerContext<I>): Promise<R> | R;
+  /** Security-relevant routes name the audit entry their success produces. */
+  audit?: (ctx: { input: RouteInput<I>; actor: Actor | undefined; result: R }) => RouteAuditEntry;
 }
 
 /** Keeps the generic types of a route while collecting heterogeneous routes in one list. */
@@ -94,7 +112,8 @@ function parsePart(schema: z.ZodType | undefined, value: unknown, prefix: string
  * Turns a route definition into the Express handler: validate params, query and body against the
  * contract (400 with field issues, 415 for a non-JSON body), call the handler once, send its DTO.
  */
-export function toExpressHandler(route: RouteDefinition, authenticate?: Authenticator, limiter?: RateLimiter): RequestHandler {
+export function toExpressHandler(route: RouteDefinition, runtime: RouteRuntime = {}): RequestHandler {
+  const { authenticate, limiter, audit } = runtime;
   const status = route.response.status ?? 200;
   const tier = route.rateLimit ?? 'default';
   return async (req, res) => {
@@ -118,6 +137,12 @@ export function toExpressHandler(route: RouteDefinition, authenticate?: Authenti
     } as RouteInput<RouteInputSchemas>;
     if (issues.length > 0) throw new ValidationError('Request validation failed', issues);
     const result = await route.handle({ input, actor, req, res });
+    if (route.audit && audit) {
+      await audit({
+        ...route.audit({ input, actor, result }),
+        client: { ip: req.ip ?? 'unknown', userAgent: req.headers['user-agent'] ?? null },
+      });
+    }
     // A handler that answered itself (a redirect) is done.
     if (res.headersSent) return;
     if (status === 204) {

@@ -16,6 +16,13 @@ export function apiKeysRoutes(service: ApiKeysService): RouteDefinition[] {
       input: { body: CreateApiKeyBodySchema },
       errors: [401, 403],
       response: { status: 201, description: 'Created; store `key` now, it is never shown again', schema: CreatedApiKeyDtoSchema },
+      audit: ({ actor, result }) => ({
+        action: 'api_key.created',
+        organizationId: actor?.organizationId ?? null,
+        actor,
+        target: { type: 'api_key', id: result.id },
+        metadata: { name: result.name, scopes: result.scopes },
+      }),
       handle: (ctx) => service.create(actorOf(ctx), ctx.input.body),
     }),
     defineRoute({
@@ -47,7 +54,13 @@ export function apiKeysRoutes(service: ApiKeysService): RouteDefinition[] {
       permission: 'api_keys:manage',
       input: { params: IdParamsSchema },
       errors: [401, 403, 404],
-      response: { status: 204, description: 'Revoked', schema: z.undefined() },
+      response: { status: 204, description: 'Revoked', schema: z.void() },
+      audit: ({ actor, input }) => ({
+        action: 'api_key.revoked',
+        organizationId: actor?.organizationId ?? null,
+        actor,
+        target: { type: 'api_key', id: input.params.id },
+      }),
       handle: (ctx) => service.revoke(actorOf(ctx), ctx.input.params.id),
     }),
   ];

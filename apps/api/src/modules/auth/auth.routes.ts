@@ -94,6 +94,11 @@ export function authRoutes(deps: {
         description: 'Registered and signed in; the refresh token is set as an httpOnly cookie',
         schema: AuthResponseSchema,
       },
+      audit: ({ result }) => ({
+        action: 'auth.registered',
+        organizationId: result.user.organizationId,
+        actor: { kind: 'user', userId: result.user.id },
+      }),
       handle: async ({ input, req, res }) => signIn(res, await auth.register(input.body, clientOf(req))),
     }),
     defineRoute({
@@ -106,6 +111,11 @@ export function authRoutes(deps: {
       input: { body: LoginBodySchema },
       errors: [401, 429],
       response: { description: 'Signed in', schema: AuthResponseSchema },
+      audit: ({ result }) => ({
+        action: 'auth.login',
+        organizationId: result.user.organizationId,
+        actor: { kind: 'user', userId: result.user.id },
+      }),
       handle: async ({ input, req, res }) => signIn(res, await auth.login(input.body, clientOf(req))),
     }),
     defineRoute({
@@ -131,6 +141,7 @@ export function authRoutes(deps: {
       tags: ['auth'],
       errors: [401],
       response: { description: 'Signed out', schema: MessageResponseSchema },
+      audit: ({ actor }) => ({ action: 'auth.logout', organizationId: actor?.organizationId ?? null, actor }),
       handle: async (ctx) => {
         await auth.logout(actorOf(ctx));
         clearRefreshCookie(ctx.res, secureCookies);

@@ -15,6 +15,7 @@ import { AppError, UnauthenticatedError, ValidationError } from '../../http/erro
 import type { AccessTokenSigner } from './access-token';
 import * as repo from './auth.repo';
 import type { LoginThrottle } from './login-throttle';
+import type { AuditService } from '../audit/audit.service';
 import type { RevocationStore } from './revocation';
 
 const VERIFY_EMAIL_TTL_MS = 24 * 60 * 60 * 1000;
@@ -46,6 +47,7 @@ export interface AuthServiceDeps {
   throttle: LoginThrottle;
   mailer: Mailer;
   passwords: PasswordHasher;
+  audit: AuditService;
   log: Logger;
   refreshTtlDays: number;
   publicUrl: string;
@@ -167,6 +169,13 @@ export function createAuthService(deps: AuthServiceDeps) {
       const valid = await deps.passwords.verify(user?.passwordHash ?? null, body.password);
       if (!user || !valid || !user.isActive) {
         await deps.throttle.recordFailure(body.email, client.ip);
+        await deps.audit.record({
+          action: 'auth.login_failed',
+          organizationId: user?.organizationId ?? null,
+          ...(user ? { actor: { kind: 'user' as const, userId: user.id } } : {}),
+          client,
+          metadata: { email: body.email },
+        });
         throw new UnauthenticatedError('Invalid credentials', 'invalid_credentials');
       }
       await deps.throttle.recordSuccess(body.email);
@@ -285,6 +294,11 @@ export function createAuthService(deps: AuthServiceDeps) {
         const owner = await repo.consumeUserToken(tx, 'reset_password', sha256(token));
         if (!owner) return null;
         await repo.updatePasswordHash(tx, owner.userId, passwordHash);
+        await deps.audit.record({
+          action: 'auth.password_reset',
+          organizationId: owner.organizationId,
+          actor: { kind: 'user', userId: owner.userId },
+        });
         return repo.revokeSessions(tx, { userId: owner.userId }, 'password_reset');
       });
       if (!revoked) throw new AppError(400, 'invalid_token', 'This link is invalid or has expired');

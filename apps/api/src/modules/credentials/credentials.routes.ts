@@ -23,6 +23,13 @@ export function credentialsRoutes(service: CredentialsService): RouteDefinition[
       input: { body: CreateCredentialBodySchema },
       errors: [401, 403, 409],
       response: { status: 201, description: 'Stored; only a masked hint is shown', schema: CredentialDtoSchema },
+      audit: ({ actor, result }) => ({
+        action: 'credential.created',
+        organizationId: actor?.organizationId ?? null,
+        actor,
+        target: { type: 'credential', id: result.id },
+        metadata: { name: result.name, type: result.type },
+      }),
       handle: (ctx) => service.create(actorOf(ctx), ctx.input.body),
     }),
     defineRoute({
@@ -55,6 +62,12 @@ export function credentialsRoutes(service: CredentialsService): RouteDefinition[
       input: { params: IdParamsSchema, body: UpdateCredentialBodySchema },
       errors: [401, 403, 404, 409],
       response: { description: 'Updated', schema: CredentialDtoSchema },
+      audit: ({ actor, input }) => ({
+        action: input.body.data ? 'credential.replaced' : 'credential.renamed',
+        organizationId: actor?.organizationId ?? null,
+        actor,
+        target: { type: 'credential', id: input.params.id },
+      }),
       handle: (ctx) => service.update(actorOf(ctx), ctx.input.params.id, ctx.input.body),
     }),
     defineRoute({
@@ -65,7 +78,13 @@ export function credentialsRoutes(service: CredentialsService): RouteDefinition[
       permission: 'credentials:manage',
       input: { params: IdParamsSchema },
       errors: [401, 403, 404],
-      response: { status: 204, description: 'Deleted', schema: z.undefined() },
+      response: { status: 204, description: 'Deleted', schema: z.void() },
+      audit: ({ actor, input }) => ({
+        action: 'credential.deleted',
+        organizationId: actor?.organizationId ?? null,
+        actor,
+        target: { type: 'credential', id: input.params.id },
+      }),
       handle: (ctx) => service.remove(actorOf(ctx), ctx.input.params.id),
     }),
   ];

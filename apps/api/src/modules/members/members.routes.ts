@@ -40,6 +40,13 @@ export function membersRoutes(service: MembersService, options: { secureCookies:
       input: { params: IdParamsSchema, body: UpdateMemberBodySchema },
       errors: [401, 403, 404, 409],
       response: { description: 'Updated; the member is signed out so the role applies at once', schema: MemberDtoSchema },
+      audit: ({ actor, input }) => ({
+        action: 'member.role_changed',
+        organizationId: actor?.organizationId ?? null,
+        actor,
+        target: { type: 'user', id: input.params.id },
+        metadata: { role: input.body.role },
+      }),
       handle: (ctx) => service.changeRole(actorOf(ctx), ctx.input.params.id, ctx.input.body.role),
     }),
     defineRoute({
@@ -50,7 +57,13 @@ export function membersRoutes(service: MembersService, options: { secureCookies:
       permission: 'members:manage',
       input: { params: IdParamsSchema },
       errors: [401, 403, 404, 409],
-      response: { status: 204, description: 'Removed', schema: z.undefined() },
+      response: { status: 204, description: 'Removed', schema: z.void() },
+      audit: ({ actor, input }) => ({
+        action: 'member.removed',
+        organizationId: actor?.organizationId ?? null,
+        actor,
+        target: { type: 'user', id: input.params.id },
+      }),
       handle: (ctx) => service.remove(actorOf(ctx), ctx.input.params.id),
     }),
     defineRoute({
@@ -62,6 +75,12 @@ export function membersRoutes(service: MembersService, options: { secureCookies:
       input: { params: IdParamsSchema },
       errors: [401, 403, 404, 409],
       response: { description: 'Deactivated', schema: MemberDtoSchema },
+      audit: ({ actor, input }) => ({
+        action: 'member.deactivated',
+        organizationId: actor?.organizationId ?? null,
+        actor,
+        target: { type: 'user', id: input.params.id },
+      }),
       handle: (ctx) => service.setActive(actorOf(ctx), ctx.input.params.id, false),
     }),
     defineRoute({
@@ -73,6 +92,12 @@ export function membersRoutes(service: MembersService, options: { secureCookies:
       input: { params: IdParamsSchema },
       errors: [401, 403, 404],
       response: { description: 'Active again', schema: MemberDtoSchema },
+      audit: ({ actor, input }) => ({
+        action: 'member.activated',
+        organizationId: actor?.organizationId ?? null,
+        actor,
+        target: { type: 'user', id: input.params.id },
+      }),
       handle: (ctx) => service.setActive(actorOf(ctx), ctx.input.params.id, true),
     }),
     defineRoute({
@@ -84,6 +109,13 @@ export function membersRoutes(service: MembersService, options: { secureCookies:
       input: { body: CreateInviteBodySchema },
       errors: [401, 403, 409],
       response: { status: 201, description: 'Invitation sent', schema: InviteDtoSchema },
+      audit: ({ actor, result }) => ({
+        action: 'member.invited',
+        organizationId: actor?.organizationId ?? null,
+        actor,
+        target: { type: 'invite', id: result.id },
+        metadata: { email: result.email, role: result.role },
+      }),
       handle: (ctx) => service.invite(actorOf(ctx), ctx.input.body),
     }),
     defineRoute({
@@ -104,7 +136,13 @@ export function membersRoutes(service: MembersService, options: { secureCookies:
       permission: 'members:manage',
       input: { params: IdParamsSchema },
       errors: [401, 403, 404],
-      response: { status: 204, description: 'Withdrawn', schema: z.undefined() },
+      response: { status: 204, description: 'Withdrawn', schema: z.void() },
+      audit: ({ actor, input }) => ({
+        action: 'member.invite_revoked',
+        organizationId: actor?.organizationId ?? null,
+        actor,
+        target: { type: 'invite', id: input.params.id },
+      }),
       handle: (ctx) => service.revokeInvite(actorOf(ctx), ctx.input.params.id),
     }),
     defineRoute({
@@ -117,6 +155,11 @@ export function membersRoutes(service: MembersService, options: { secureCookies:
       input: { body: AcceptInviteBodySchema },
       errors: [409],
       response: { status: 201, description: 'Account created and signed in', schema: AuthResponseSchema },
+      audit: ({ result }) => ({
+        action: 'member.invite_accepted',
+        organizationId: result.user.organizationId,
+        actor: { kind: 'user', userId: result.user.id },
+      }),
       handle: async ({ input, req, res }) => {
         const signedIn = await service.acceptInvite(input.body, clientOf(req));
         setRefreshCookie(res, signedIn, options.secureCookies);
