@@ -1,7 +1,9 @@
 import type { ButtonHTMLAttributes, ReactNode } from 'react';
 
 export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
-  variant?: 'primary' | 'secondary';
+  /** `danger` for destructive actions, `ghost` for quiet actions inside rows. */
+  variant?: 'primary' | 'secondary' | 'danger' | 'ghost';
+  size?: 'md' | 'sm';
   /** Shows a busy state and blocks clicks while an action runs. */
   loading?: boolean;
   children: ReactNode;
@@ -10,6 +12,7 @@ export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
 /** A native button with our variants; `loading` sets `aria-busy` and disables it. */
 export function Button({
   variant = 'primary',
+  size = 'md',
   loading = false,
   disabled,
   className,
@@ -17,7 +20,9 @@ export function Button({
   type = 'button',
   ...rest
 }: ButtonProps) {
-  const classes = ['ds-button', `ds-button--${variant}`, className].filter(Boolean).join(' ');
+  const classes = ['ds-button', `ds-button--${variant}`, size === 'sm' ? 'ds-button--sm' : undefined, className]
+    .filter(Boolean)
+    .join(' ');
   return (
     <button {...rest} type={type} className={classes} disabled={disabled || loading} aria-busy={loading || undefined}>
       {children}
