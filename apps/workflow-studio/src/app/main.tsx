@@ -6,7 +6,10 @@ import '@auterity/design-system/src/tokens.css';
 import './app.css';
 import { router } from './router';
 import { refreshSession } from '../lib/session';
+import { applyThemePreference, readThemePreference } from '../lib/theme';
 
+// Before the first render, so a forced light or dark theme never flashes the other one.
+applyThemePreference(readThemePreference());
 const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, staleTime: 10_000 } } });
 // Restore a session from the httpOnly refresh cookie, if there is one.
 void refreshSession();

@@ -2,6 +2,7 @@ import { createBrowserRouter, Navigate } from 'react-router';
 import { RequireSession } from './require-session';
 import { LoginRoute } from './routes/login-route';
 import { NotFoundRoute } from './routes/not-found-route';
+import { RouteError } from './routes/route-error';
 
 // The sign-in page ships in the main chunk (it is the first thing most visitors see); every other
 // screen is loaded on demand.
@@ -17,17 +18,46 @@ export const router = createBrowserRouter([
   { path: '/reset-password', lazy: async () => ({ Component: (await import('./routes/email-link-routes')).ResetPasswordRoute }) },
   { path: '/verify-email', lazy: async () => ({ Component: (await import('./routes/email-link-routes')).VerifyEmailRoute }) },
   {
-    path: '/dashboard',
+    // Signed-in pages share the app shell (navigation, user, sign-out); each page has its own chunk
+    // and error boundary.
     lazy: async () => {
-      const { DashboardRoute } = await import('./routes/dashboard-route');
+      const { AppShell } = await import('./app-shell');
       return {
         Component: () => (
           <RequireSession>
-            <DashboardRoute />
+            <AppShell />
           </RequireSession>
         ),
       };
     },
+    ErrorBoundary: RouteError,
+    children: [
+      {
+        path: '/dashboard',
+        ErrorBoundary: RouteError,
+        lazy: async () => ({ Component: (await import('./routes/dashboard-route')).DashboardRoute }),
+      },
+      {
+        path: '/workflows',
+        ErrorBoundary: RouteError,
+        lazy: async () => ({ Component: (await import('./routes/workflows-route')).WorkflowsRoute }),
+      },
+      {
+        path: '/credentials',
+        ErrorBoundary: RouteError,
+        lazy: async () => ({ Component: (await import('./routes/credentials-route')).CredentialsRoute }),
+      },
+      {
+        path: '/api-keys',
+        ErrorBoundary: RouteError,
+        lazy: async () => ({ Component: (await import('./routes/api-keys-route')).ApiKeysRoute }),
+      },
+      {
+        path: '/audit-log',
+        ErrorBoundary: RouteError,
+        lazy: async () => ({ Component: (await import('./routes/audit-log-route')).AuditLogRoute }),
+      },
+    ],
   },
   { path: '*', element: <NotFoundRoute /> },
 ]);

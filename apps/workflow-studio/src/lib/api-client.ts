@@ -1,4 +1,4 @@
-import { ApiErrorSchema, type ErrorCode } from '@auterity/workflow-contracts';
+import { ApiErrorSchema, FieldIssueSchema, type ErrorCode, type FieldIssue } from '@auterity/workflow-contracts';
 import { accessToken, refreshSession } from './session';
 
 /** A failed API call, carrying the server's stable error code; UI code switches on `code`. */
@@ -14,16 +14,32 @@ export class ApiError extends Error {
     this.name = 'ApiError';
   }
 
-  /** Field messages from a `validation_failed` answer, keyed by field name (`body.password` → `password`). */
+  /**
+   * Field messages from a `validation_failed` answer, keyed by field path without its part
+   * (`body.password` → `password`, `body.data.apiKey` → `data.apiKey`).
+   */
   fieldErrors(): Record<string, string> {
-    const issues = (this.details as { issues?: { path: string; message: string }[] } | undefined)?.issues ?? [];
     const fields: Record<string, string> = {};
-    for (const issue of issues) {
+    for (const issue of fieldIssuesOf(this.details)) {
       const field = issue.path.split('.').slice(1).join('.');
       if (field && !fields[field]) fields[field] = issue.message;
     }
     return fields;
   }
+}
+
+const FieldIssueListSchema = FieldIssueSchema.array();
+
+/** The field issues of an error's `details`, sent either as `{ issues: [...] }` or as the list itself. */
+function fieldIssuesOf(details: unknown): FieldIssue[] {
+  const nested = typeof details === 'object' && details !== null && 'issues' in details ? details.issues : details;
+  const parsed = FieldIssueListSchema.safeParse(nested);
+  return parsed.success ? parsed.data : [];
+}
+
+/** Anything that checks an unknown payload, such as a contract's zod DTO schema. */
+export interface ResponseSchema<T> {
+  safeParse(data: unknown): { success: true; data: T } | { success: false };
 }
 
 async function send(method: string, path: string, body: unknown): Promise<Response> {
@@ -60,4 +76,38 @@ export async function apiRequest<T>(method: string, path: string, body?: unknown
     throw new ApiError(response.status, envelope.data.code, envelope.data.error, envelope.data.requestId, envelope.data.details);
   }
   throw new ApiError(response.status, 'unexpected_response', `Unexpected response from the server (${response.status})`);
+}
+
+/**
+ * Calls the API like {@link apiRequest} and checks the answer against the contract's DTO schema, so
+ * the UI never renders a payload whose shape it did not expect.
+ */
+export async function apiRequestParsed<T>(schema: ResponseSchema<T>, method: string, path: string, body?: unknown): Promise<T> {
+  const payload = await apiRequest<unknown>(method, path, body);
+  const parsed = schema.safeParse(payload);
+  if (!parsed.success) throw new ApiError(200, 'unexpected_response', 'Unexpected response from the server.');
+  return parsed.data;
+}
+
+/** One page of a list endpoint (ARCHITECTURE.md: `{ items, nextCursor }`). */
+export interface ListPage<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** GETs a list endpoint and checks every item against the contract's DTO schema. */
+export async function apiListRequest<T>(itemSchema: ResponseSchema<T>, path: string): Promise<ListPage<T>> {
+  const payload = await apiRequest<unknown>('GET', path);
+  const unexpected = () => new ApiError(200, 'unexpected_response', 'Unexpected response from the server.');
+  if (typeof payload !== 'object' || payload === null || !('items' in payload) || !Array.isArray(payload.items)) {
+    throw unexpected();
+  }
+  const items: T[] = [];
+  for (const raw of payload.items) {
+    const parsed = itemSchema.safeParse(raw);
+    if (!parsed.success) throw unexpected();
+    items.push(parsed.data);
+  }
+  const nextCursor = 'nextCursor' in payload && typeof payload.nextCursor === 'string' ? payload.nextCursor : null;
+  return { items, nextCursor };
 }

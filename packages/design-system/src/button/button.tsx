@@ -1,4 +1,4 @@
-import type { ButtonHTMLAttributes, ReactNode } from 'react';
+import type { ButtonHTMLAttributes, ReactNode, Ref } from 'react';
 
 export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
   /** `danger` for destructive actions, `ghost` for quiet actions inside rows. */
@@ -6,6 +6,8 @@ export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
   size?: 'md' | 'sm';
   /** Shows a busy state and blocks clicks while an action runs. */
   loading?: boolean;
+  /** React 19 passes `ref` as a prop; dialogs use it to focus a button first. */
+  ref?: Ref<HTMLButtonElement>;
   children: ReactNode;
 }
 

@@ -1,0 +1,60 @@
+import type { ReactNode } from 'react';
+
+/** 20px outline icons for the navigation; decorative, the link text names the page. */
+function Icon({ children }: { children: ReactNode }) {
+  return (
+    <svg
+      className="nav-icon"
+      width="20"
+      height="20"
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.8"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      aria-hidden="true"
+      focusable="false"
+    >
+      {children}
+    </svg>
+  );
+}
+
+export const NAV_ICONS = {
+  dashboard: (
+    <Icon>
+      <rect x="3" y="3" width="7" height="9" rx="1.5" />
+      <rect x="14" y="3" width="7" height="5" rx="1.5" />
+      <rect x="14" y="12" width="7" height="9" rx="1.5" />
+      <rect x="3" y="16" width="7" height="5" rx="1.5" />
+    </Icon>
+  ),
+  workflows: (
+    <Icon>
+      <circle cx="6" cy="6" r="2.5" />
+      <circle cx="18" cy="6" r="2.5" />
+      <circle cx="12" cy="18" r="2.5" />
+      <path d="M8.5 6h7M7.2 8.2l3.6 7.4M16.8 8.2l-3.6 7.4" />
+    </Icon>
+  ),
+  credentials: (
+    <Icon>
+      <rect x="4" y="10.5" width="16" height="10" rx="2" />
+      <path d="M8 10.5V7a4 4 0 0 1 8 0v3.5" />
+      <path d="M12 14.5v2.5" />
+    </Icon>
+  ),
+  apiKeys: (
+    <Icon>
+      <circle cx="8" cy="15" r="4" />
+      <path d="M10.8 12.2 20 3M16 7l3 3M14 9l2 2" />
+    </Icon>
+  ),
+  auditLog: (
+    <Icon>
+      <path d="M6 3h9l4 4v14H6z" />
+      <path d="M14 3v5h5M9.5 12h6M9.5 15.5h6M9.5 19h3.5" />
+    </Icon>
+  ),
+} satisfies Record<string, ReactNode>;
