@@ -6,3 +6,7 @@ export * from './auth/api-keys';
 export * from './auth/members';
 export * from './credentials/credentials';
 export * from './auth/audit';
+export * from './workflows/graph';
+export * from './workflows/node-types';
+export * from './workflows/workflows';
+export * from './executions/executions';

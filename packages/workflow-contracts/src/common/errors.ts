@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   'rate_limited',
   'not_ready',
   'internal_error',
+  'workflow_invalid',
+  'execution_finished',
 ] as const;
 
 /** One of {@link ERROR_CODES}. */
