@@ -290,19 +290,20 @@ export function createAuthService(deps: AuthServiceDeps) {
       const problem = passwordProblem(password);
       if (problem) throw new ValidationError(problem, [{ path: 'body.password', message: problem }]);
       const passwordHash = await deps.passwords.hash(password);
-      const revoked = await db.withTransaction(async (tx) => {
+      const reset = await db.withTransaction(async (tx) => {
         const owner = await repo.consumeUserToken(tx, 'reset_password', sha256(token));
         if (!owner) return null;
         await repo.updatePasswordHash(tx, owner.userId, passwordHash);
-        await deps.audit.record({
-          action: 'auth.password_reset',
-          organizationId: owner.organizationId,
-          actor: { kind: 'user', userId: owner.userId },
-        });
-        return repo.revokeSessions(tx, { userId: owner.userId }, 'password_reset');
+        return { owner, revoked: await repo.revokeSessions(tx, { userId: owner.userId }, 'password_reset') };
       });
-      if (!revoked) throw new AppError(400, 'invalid_token', 'This link is invalid or has expired');
-      await revokeAll(revoked);
+      if (!reset) throw new AppError(400, 'invalid_token', 'This link is invalid or has expired');
+      // Recorded after the commit: the embedded database has one session, which the transaction holds.
+      await deps.audit.record({
+        action: 'auth.password_reset',
+        organizationId: reset.owner.organizationId,
+        actor: { kind: 'user', userId: reset.owner.userId },
+      });
+      await revokeAll(reset.revoked);
     },
 
     /** Startup: the revocation store of a fresh process learns the sessions revoked recently. */
