@@ -112,7 +112,7 @@ describe('API app', () => {
     it('answers 413 for a body over the limit', async () => {
       const res = await request(buildTestApp(test.db))
         .post('/api/auth/login')
-        .send({ blob: 'x'.repeat(101 * 1024) });
+        .send({ blob: 'x'.repeat(1024 * 1024) });
 
       expect(res.status).toBe(413);
     });

@@ -12,6 +12,9 @@ import { credentialsRoutes } from './modules/credentials/credentials.routes';
 import { createCredentialsService } from './modules/credentials/credentials.service';
 import { createEncryptor } from './lib/crypto';
 import { createRateLimiter } from './http/rate-limit';
+import { crossOrigin } from './http/cors';
+import { jsonBody } from './http/json-body';
+import { createGuardedHttpClient } from './lib/http-client';
 import { auditRoutes } from './modules/audit/audit.routes';
 import { createAuditService } from './modules/audit/audit.service';
 import { oauthRoutes } from './modules/oauth/oauth.routes';
@@ -35,7 +38,19 @@ import { healthRoutes, type ReadinessCheck } from './modules/health/health.route
 
 /** Everything the HTTP app needs, built once by the wiring in context.ts (or by a test). */
 export interface AppDeps {
-  config: Pick<Config, 'bodyLimitBytes' | 'trustProxyHops' | 'isProduction' | 'auth' | 'publicUrl' | 'oauth' | 'rateLimits'>;
+  config: Pick<
+    Config,
+    | 'bodyLimitBytes'
+    | 'bodyLimits'
+    | 'corsOrigins'
+    | 'outbound'
+    | 'trustProxyHops'
+    | 'isProduction'
+    | 'auth'
+    | 'publicUrl'
+    | 'oauth'
+    | 'rateLimits'
+  >;
   log: Logger;
   db: Database;
   redis?: Redis;
@@ -97,8 +112,16 @@ export function createServices(deps: AppDeps) {
     db,
     encryptor: createEncryptor(deps.secrets.encryptionKeys, deps.secrets.activeKeyId),
   });
-  const limiter = createRateLimiter(config.rateLimits, { ...(redis ? { redis } : {}), log });
-  return { signer, revocations, auth, apiKeys, members, oauth, credentials, authenticate, limiter, audit };
+  const limiter = config.rateLimits.enabled
+    ? createRateLimiter(config.rateLimits, { ...(redis ? { redis } : {}), log })
+    : undefined;
+  /** The only way to call user-chosen URLs (SSRF guard, timeouts, size cap). */
+  const outbound = createGuardedHttpClient({
+    allowHosts: config.outbound.allowHosts,
+    allowCidrs: config.outbound.allowCidrs,
+    defaultTimeoutMs: config.outbound.timeoutMs,
+  });
+  return { signer, revocations, auth, apiKeys, members, oauth, credentials, authenticate, limiter, audit, outbound };
 }
 export type Services = ReturnType<typeof createServices>;
 
@@ -129,6 +152,8 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   app.set('trust proxy', deps.config.trustProxyHops);
 
   app.use(requestContext(deps.log));
+  const cors = crossOrigin(deps.config.corsOrigins);
+  if (cors) app.use(cors);
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -148,7 +173,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
       strictTransportSecurity: deps.config.isProduction,
     }),
   );
-  app.use(express.json({ limit: deps.config.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] }));
+  app.use(jsonBody({ limitBytes: deps.config.bodyLimitBytes, ...deps.config.bodyLimits }));
 
   const routes = buildRoutes(deps, services);
   const api = express.Router();

@@ -50,6 +50,37 @@ describe('loadConfig', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' }).port).toBe(3000);
   });
 
+  it('defaults to same-origin, 1 MB bodies, limiting on and no outbound exceptions', () => {
+    const config = loadConfig({});
+
+    expect(config.corsOrigins).toEqual([]);
+    expect(config.bodyLimitBytes).toBe(1024 * 1024);
+    expect(config.bodyLimits).toEqual({ maxDepth: 64, maxKeys: 10_000 });
+    expect(config.rateLimits.enabled).toBe(true);
+    expect(config.outbound).toEqual({ allowHosts: [], allowCidrs: [], timeoutMs: 30_000 });
+  });
+
+  it('reads CORS origins, body limits, the limiter switch and the outbound policy', () => {
+    const config = loadConfig({
+      CORS_ORIGINS: 'https://studio.example.com, http://localhost:5173/',
+      BODY_MAX_DEPTH: '10',
+      BODY_MAX_KEYS: '500',
+      RATE_LIMIT_ENABLED: 'false',
+      OUTBOUND_ALLOW_HOSTS: 'erp.internal:8443, *.corp.example',
+      OUTBOUND_ALLOW_CIDRS: '10.20.0.0/16,fd00::/8',
+      OUTBOUND_TIMEOUT_MS: '5000',
+    });
+
+    expect(config.corsOrigins).toEqual(['https://studio.example.com', 'http://localhost:5173']);
+    expect(config.bodyLimits).toEqual({ maxDepth: 10, maxKeys: 500 });
+    expect(config.rateLimits.enabled).toBe(false);
+    expect(config.outbound).toEqual({
+      allowHosts: ['erp.internal:8443', '*.corp.example'],
+      allowCidrs: ['10.20.0.0/16', 'fd00::/8'],
+      timeoutMs: 5000,
+    });
+  });
+
   it.each([
     [{ PORT: 'abc' }, /^PORT must be a number/],
     [{ PORT: '70000' }, /^PORT must be between 1 and 65535/],
@@ -58,6 +89,12 @@ describe('loadConfig', () => {
     [{ REDIS_URL: 'http://x' }, /^REDIS_URL must be a redis/],
     [{ NODE_ENV: 'staging' }, /^NODE_ENV /],
     [{ MIGRATE_ON_START: 'maybe' }, /^MIGRATE_ON_START must be true or false/],
+    [{ RATE_LIMIT_ENABLED: 'off' }, /^RATE_LIMIT_ENABLED must be true or false/],
+    [{ CORS_ORIGINS: '*' }, /^CORS_ORIGINS entry "\*" must be an origin/],
+    [{ CORS_ORIGINS: 'https://a.example/app' }, /^CORS_ORIGINS entry "https:\/\/a.example\/app" must be an origin/],
+    [{ CORS_ORIGINS: 'ftp://a.example' }, /^CORS_ORIGINS entry/],
+    [{ OUTBOUND_ALLOW_CIDRS: '10.0.0.0/40' }, /^OUTBOUND_ALLOW_CIDRS allowCidrs entry "10.0.0.0\/40"/],
+    [{ OUTBOUND_ALLOW_HOSTS: 'a host' }, /^OUTBOUND_ALLOW_HOSTS allowHosts entry "a host"/],
     [{ ENCRYPTION_KEY: 'short' }, /^ENCRYPTION_KEY must be 32 bytes/],
     [{ JWT_SECRET: 'too-short' }, /^JWT_SECRET must be at least 32 characters/],
     [{ JWT_SECRET: 'default-secret-change-in-production' }, /^JWT_SECRET is a well-known default/],

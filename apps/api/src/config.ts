@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseCidr, parseHostRule } from './lib/http-client';
 
 /** Secrets that appear in tutorials and our own spec; never accepted in production. */
 const KNOWN_DEFAULT_SECRETS = new Set([
@@ -31,6 +32,37 @@ const redisUrl = z
   .string()
   .trim()
   .refine((v) => /^rediss?:\/\/.+/.test(v), { message: 'must be a redis:// or rediss:// URL' });
+
+/** A comma-separated list; each entry must pass `check` (which throws with a message). */
+const commaList = (check: (entry: string) => unknown) =>
+  z.string().transform((value, ctx) => {
+    const entries = value
+      .split(',')
+      .map((e) => e.trim())
+      .filter(Boolean);
+    for (const entry of entries) {
+      try {
+        check(entry);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
+        return z.NEVER;
+      }
+    }
+    return entries;
+  });
+
+/** A browser origin such as `https://studio.example.com` (scheme, host and optional port only). */
+function checkOrigin(entry: string): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(entry);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !/^https?:$/.test(url.protocol) || url.origin !== entry.replace(/\/$/, '')) {
+    throw new Error(`entry "${entry}" must be an origin such as https://studio.example.com`);
+  }
+}
 
 /** 32-byte key given as 64 hex characters or base64. */
 const encryptionKey = z
@@ -101,7 +133,19 @@ const EnvSchema = z.object({
   /** pino level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Largest JSON body accepted by default, in bytes. */
-  BODY_LIMIT_BYTES: positiveInt(50 * 1024 * 1024).default(100 * 1024),
+  BODY_LIMIT_BYTES: positiveInt(50 * 1024 * 1024).default(1024 * 1024),
+  /** Deepest nesting of objects and arrays accepted in a JSON body. */
+  BODY_MAX_DEPTH: positiveInt(1000).default(64),
+  /** Most object keys accepted in one JSON body, counted over all nesting levels. */
+  BODY_MAX_KEYS: positiveInt(10_000_000).default(10_000),
+  /** Browser origins allowed to call the API cross-origin (comma list); none: same-origin only. */
+  CORS_ORIGINS: commaList(checkOrigin).default([]),
+  /** Hosts outbound calls may reach although they resolve to internal addresses: `host`, `host:port`, `*.domain`. */
+  OUTBOUND_ALLOW_HOSTS: commaList(parseHostRule).default([]),
+  /** Internal address ranges outbound calls may reach (comma list of CIDRs such as 10.20.0.0/16). */
+  OUTBOUND_ALLOW_CIDRS: commaList(parseCidr).default([]),
+  /** Whole-call budget of one outbound HTTP call (redirects included), in milliseconds. */
+  OUTBOUND_TIMEOUT_MS: positiveInt(600_000).default(30_000),
   /** How long SIGTERM waits for in-flight requests before closing connections. */
   SHUTDOWN_TIMEOUT_MS: positiveInt(120_000).default(10_000),
   /** Built studio to serve at `/`; defaults to apps/workflow-studio/dist. */
@@ -126,6 +170,8 @@ const EnvSchema = z.object({
   PLATFORM_ADMIN_EMAILS: z.string().default(''),
   /** scrypt cost as log2(N); 16 = 64 MiB per hash (OWASP minimum with r=8, p=2). Lower only for tests. */
   PASSWORD_SCRYPT_LOG_N: z.coerce.number().int().min(14).max(20).default(16),
+  /** `false` turns request rate limiting off (benchmarks, or a proxy that limits instead). */
+  RATE_LIMIT_ENABLED: booleanString.default(true),
   /** Requests per minute per client IP (unauthenticated tier). */
   RATE_LIMIT_IP_PER_MIN: positiveInt(1_000_000_000).default(600),
   /** Requests per minute per client IP on sign-in, registration, reset and invite routes. */
@@ -177,11 +223,26 @@ export interface Config {
   readonly encryptionActiveKeyId?: string;
   readonly logLevel: string;
   readonly bodyLimitBytes: number;
+  /** Structural limits of JSON bodies (checked after parsing, before any handler). */
+  readonly bodyLimits: { readonly maxDepth: number; readonly maxKeys: number };
+  /** Origins allowed cross-origin (CORS with credentials); empty: same-origin only. */
+  readonly corsOrigins: readonly string[];
+  /** Policy of the guarded outbound HTTP client (lib/http-client.ts). */
+  readonly outbound: {
+    readonly allowHosts: readonly string[];
+    readonly allowCidrs: readonly string[];
+    readonly timeoutMs: number;
+  };
   readonly shutdownTimeoutMs: number;
   readonly studioDir?: string;
   readonly trustProxyHops: number;
   readonly migrateOnStart: boolean;
-  readonly rateLimits: { readonly ipPerMinute: number; readonly authPerMinute: number; readonly actorPerMinute: number };
+  readonly rateLimits: {
+    readonly enabled: boolean;
+    readonly ipPerMinute: number;
+    readonly authPerMinute: number;
+    readonly actorPerMinute: number;
+  };
   readonly auth: {
     readonly accessTtlSec: number;
     readonly refreshTtlDays: number;
@@ -288,11 +349,19 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     ...(activeKeyId ? { encryptionActiveKeyId: activeKeyId } : {}),
     logLevel: env.LOG_LEVEL,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    bodyLimits: Object.freeze({ maxDepth: env.BODY_MAX_DEPTH, maxKeys: env.BODY_MAX_KEYS }),
+    corsOrigins: Object.freeze(env.CORS_ORIGINS.map((origin) => origin.replace(/\/$/, ''))),
+    outbound: Object.freeze({
+      allowHosts: Object.freeze(env.OUTBOUND_ALLOW_HOSTS),
+      allowCidrs: Object.freeze(env.OUTBOUND_ALLOW_CIDRS),
+      timeoutMs: env.OUTBOUND_TIMEOUT_MS,
+    }),
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     ...(env.STUDIO_DIR ? { studioDir: path.resolve(env.STUDIO_DIR) } : {}),
     trustProxyHops: env.TRUST_PROXY_HOPS,
     migrateOnStart: env.MIGRATE_ON_START,
     rateLimits: Object.freeze({
+      enabled: env.RATE_LIMIT_ENABLED,
       ipPerMinute: env.RATE_LIMIT_IP_PER_MIN,
       authPerMinute: env.RATE_LIMIT_AUTH_PER_MIN,
       actorPerMinute: env.RATE_LIMIT_ACTOR_PER_MIN,
