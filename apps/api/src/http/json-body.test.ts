@@ -28,6 +28,9 @@ describe('findJsonProblem', () => {
     ['constructor.prototype', { constructor: { prototype: { x: 1 } } }, 'prototype'],
     ['a plain field named constructor', { constructor: 'Object', prototype: 'fine' }, null],
     ['constructor holding other fields', { constructor: { name: 'x' } }, null],
+    ['a NUL in a value', { a: { b: 'x\u0000y' } }, 'nul'],
+    ['a NUL in an array item', { a: ['ok', '\u0000'] }, 'nul'],
+    ['a NUL in a key', JSON.parse('{"a\\u0000": 1}'), 'nul'],
   ])('%s', (_name, value, problem) => {
     expect(findJsonProblem(value, LIMITS)).toBe(problem);
   });
@@ -63,6 +66,7 @@ describe('jsonBody and crossOrigin middleware', () => {
       'payload_too_large',
     ],
     ['__proto__', '{"__proto__": {"polluted": true}}', 400, 'invalid_json'],
+    ['a NUL character', '{"name": "a\\u0000b"}', 400, 'invalid_json'],
     ['over the size limit', JSON.stringify({ a: 'x'.repeat(1000) }), 413, 'payload_too_large'],
   ])('refuses %s with the envelope', async (_name, body, status, code) => {
     const res = await request(app).post('/echo').set('content-type', 'application/json').send(body);

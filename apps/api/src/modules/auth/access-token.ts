@@ -3,6 +3,9 @@ import jwt from 'jsonwebtoken';
 import { z } from 'zod';
 import { PermissionSchema, RoleSchema, type Permission, type Role } from '@auterity/workflow-contracts';
 
+/** How far ahead of our clock a token's issue time may be (clock drift between replicas). */
+const MAX_CLOCK_SKEW_SEC = 60;
+
 /** Claims of our access tokens: the spec's claims plus the session id used for revocation. */
 const ClaimsSchema = z.object({
   userId: z.uuid(),
@@ -74,7 +77,10 @@ export function createAccessTokenSigner(options: {
           audience: options.audience,
         });
         const parsed = ClaimsSchema.safeParse(decoded);
-        return parsed.success ? parsed.data : null;
+        if (!parsed.success) return null;
+        // jsonwebtoken checks exp and nbf but not iat: a token issued in the future is not ours.
+        if (parsed.data.iat > Date.now() / 1000 + MAX_CLOCK_SKEW_SEC) return null;
+        return parsed.data;
       } catch {
         return null;
       }
