@@ -57,26 +57,28 @@ export function findJsonProblem(value: unknown, limits: Pick<JsonBodyLimits, 'ma
  * JSON body parsing with limits: size (413), nesting depth (400), key count (413), no
  * prototype-reaching keys and no NUL characters (400). Requests without a JSON body skip it all.
  */
-export function jsonBody(limits: JsonBodyLimits): RequestHandler[] {
+export function jsonBody(limits: JsonBodyLimits): RequestHandler {
   const parse = express.json({ limit: limits.limitBytes, strict: true, type: ['application/json', 'application/*+json'] });
-  const inspect: RequestHandler = (req, _res, next) => {
-    const body: unknown = req.body;
-    if (!isContainer(body)) {
-      next();
-      return;
-    }
-    const problem = findJsonProblem(body, limits);
-    if (problem === 'depth') {
-      next(new AppError(400, 'invalid_json', `Request body is nested more than ${limits.maxDepth} levels deep`));
-    } else if (problem === 'keys') {
-      next(new AppError(413, 'payload_too_large', `Request body has more than ${limits.maxKeys} keys`));
-    } else if (problem === 'prototype') {
-      next(new AppError(400, 'invalid_json', 'Request body contains a forbidden key (__proto__ or constructor.prototype)'));
-    } else if (problem === 'nul') {
-      next(new AppError(400, 'invalid_json', 'Request body contains a NUL character (\\u0000), which cannot be stored'));
-    } else {
-      next();
-    }
+  // One middleware, not two: every request (bodiless ones too) pays per Express layer.
+  return (req, res, next) => {
+    parse(req, res, (err?: unknown) => {
+      if (err) {
+        next(err);
+        return;
+      }
+      const body: unknown = req.body;
+      const problem = isContainer(body) ? findJsonProblem(body, limits) : null;
+      if (problem === 'depth') {
+        next(new AppError(400, 'invalid_json', `Request body is nested more than ${limits.maxDepth} levels deep`));
+      } else if (problem === 'keys') {
+        next(new AppError(413, 'payload_too_large', `Request body has more than ${limits.maxKeys} keys`));
+      } else if (problem === 'prototype') {
+        next(new AppError(400, 'invalid_json', 'Request body contains a forbidden key (__proto__ or constructor.prototype)'));
+      } else if (problem === 'nul') {
+        next(new AppError(400, 'invalid_json', 'Request body contains a NUL character (\\u0000), which cannot be stored'));
+      } else {
+        next();
+      }
+    });
   };
-  return [parse, inspect];
 }
