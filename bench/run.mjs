@@ -44,6 +44,34 @@ const TARGET_RATIO = 0.7;
 // binary plus extra env; PORT and HOST are always set by the runner. `readyPath` must answer 200.
 // ---------------------------------------------------------------------------------------------
 
+/** The API bundle's command: production mode, fresh secrets, limits no benchmark reaches. */
+function apiCommand(ctx, extraEnv = {}) {
+  const env = {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    JWT_SECRET: randomBytes(36).toString('base64url'), // 48 characters
+    ENCRYPTION_KEY: randomBytes(32).toString('hex'), // 64 hex characters
+    // The limiter runs on every request, but with limits no benchmark reaches.
+    RATE_LIMIT_IP_PER_MIN: '100000000',
+    RATE_LIMIT_AUTH_PER_MIN: '100000000',
+    RATE_LIMIT_ACTOR_PER_MIN: '100000000',
+    ...extraEnv,
+  };
+  if (process.env.DATABASE_URL) env.DATABASE_URL = process.env.DATABASE_URL;
+  else env.DATA_DIR = ctx.makeTempDir('auterity-bench-data-');
+  if (process.env.REDIS_URL) env.REDIS_URL = process.env.REDIS_URL;
+  return {
+    args: [API_ENTRY],
+    env,
+    // Recorded in the results; never the URLs themselves (they may hold credentials).
+    info: {
+      database: env.DATABASE_URL ? 'postgres' : 'embedded',
+      redis: Boolean(env.REDIS_URL),
+      rateLimit: env.RATE_LIMIT_ENABLED !== 'false',
+    },
+  };
+}
+
 /** @type {Record<string, { description: string, readyPath: string, command(ctx: ServerContext): { args: string[], env?: Record<string, string>, info?: Record<string, unknown> } }>} */
 const servers = {
   'node-hello': {
@@ -59,29 +87,28 @@ const servers = {
   api: {
     description: 'Auterity API production bundle (apps/api/dist/main.js)',
     readyPath: '/api/health',
-    command: (ctx) => {
-      const env = {
-        NODE_ENV: 'production',
-        LOG_LEVEL: 'warn',
-        JWT_SECRET: randomBytes(36).toString('base64url'), // 48 characters
-        ENCRYPTION_KEY: randomBytes(32).toString('hex'), // 64 hex characters
-        // The limiter runs on every request, but with limits no benchmark reaches.
-        RATE_LIMIT_IP_PER_MIN: '100000000',
-        RATE_LIMIT_AUTH_PER_MIN: '100000000',
-        RATE_LIMIT_ACTOR_PER_MIN: '100000000',
-      };
-      if (process.env.DATABASE_URL) env.DATABASE_URL = process.env.DATABASE_URL;
-      else env.DATA_DIR = ctx.makeTempDir('auterity-bench-data-');
-      if (process.env.REDIS_URL) env.REDIS_URL = process.env.REDIS_URL;
-      return {
-        args: [API_ENTRY],
-        env,
-        // Recorded in the results; never the URLs themselves (they may hold credentials).
-        info: { database: env.DATABASE_URL ? 'postgres' : 'embedded', redis: Boolean(env.REDIS_URL) },
-      };
-    },
+    command: (ctx) => apiCommand(ctx),
+  },
+  'api-nolimit': {
+    description: 'the same API bundle with RATE_LIMIT_ENABLED=false (to price the limiter)',
+    readyPath: '/api/health',
+    command: (ctx) => apiCommand(ctx, { RATE_LIMIT_ENABLED: 'false' }),
   },
 };
+
+/** Registers a fresh owner on `serverName` and returns the scenario's Authorization header. */
+async function signedInHeaders(ctx, serverName) {
+  const base = ctx.servers[serverName].url;
+  const email = `bench-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`;
+  const res = await fetch(`${base}/api/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ organizationName: 'Bench', email, password: 'bench password 123' }),
+  });
+  if (res.status !== 201) throw new Error(`bench register failed on ${serverName}: ${res.status} ${await res.text()}`);
+  const { token } = await res.json();
+  return { headers: { authorization: `Bearer ${token}` } };
+}
 
 // ---------------------------------------------------------------------------------------------
 // Scenarios: what autocannon hits, in order. Fields:
@@ -101,22 +128,20 @@ const scenarios = [
   { name: 'express-hello', server: 'express-hello', path: '/' },
   { name: 'api /api/health', server: 'api', path: '/api/health' },
   {
-    // JWT verify + revocation check + one indexed user read, as every signed-in page load does.
+    // JWT verify + revocation check + one indexed user read, as every signed-in page load does;
+    // rate limited per IP and per user (in Redis when REDIS_URL is set).
     name: 'api GET /api/auth/me',
     server: 'api',
     path: '/api/auth/me',
-    async setup(ctx) {
-      const base = ctx.servers.api.url;
-      const email = `bench-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`;
-      const res = await fetch(`${base}/api/auth/register`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ organizationName: 'Bench', email, password: 'bench password 123' }),
-      });
-      if (res.status !== 201) throw new Error(`bench register failed: ${res.status} ${await res.text()}`);
-      const { token } = await res.json();
-      return { headers: { authorization: `Bearer ${token}` } };
-    },
+    setup: (ctx) => signedInHeaders(ctx, 'api'),
+  },
+  {
+    // The same request on a twin server without the limiter, right after it: the difference
+    // is what rate limiting costs (LIMITER_COST below).
+    name: 'api GET /api/auth/me (no limiter)',
+    server: 'api-nolimit',
+    path: '/api/auth/me',
+    setup: (ctx) => signedInHeaders(ctx, 'api-nolimit'),
   },
 ];
 
@@ -546,6 +571,38 @@ function evaluateLatencyCheck(rows, spec) {
   };
 }
 
+/** What the rate limiter costs a signed-in request: the same route with and without it. */
+const LIMITER_COST = { scenario: 'api GET /api/auth/me', reference: 'api GET /api/auth/me (no limiter)' };
+
+/**
+ * Reports (never gates) the limiter's cost: p50 and mean latency differences, and the server
+ * time per request derived from throughput (1/rps with − 1/rps without, one serving core).
+ */
+function evaluateLimiterCost(rows, spec) {
+  const row = rows.find((r) => r.name === spec.scenario);
+  const reference = rows.find((r) => r.name === spec.reference);
+  if (!row || !reference || !(row.requestsPerSec > 0) || !(reference.requestsPerSec > 0)) {
+    return { ...spec, line: 'rate limiter cost: no comparison possible (missing rows)' };
+  }
+  const p50CostMs = row.latencyMs.p50 - reference.latencyMs.p50;
+  const meanCostMs = row.latencyMs.mean - reference.latencyMs.mean;
+  const perRequestUs = (1 / row.requestsPerSec - 1 / reference.requestsPerSec) * 1e6;
+  const throughputChange = row.requestsPerSec / reference.requestsPerSec - 1;
+  const signed = (n, digits) => `${n >= 0 ? '+' : ''}${n.toFixed(digits)}`;
+  return {
+    ...spec,
+    p50CostMs: Number(p50CostMs.toFixed(2)),
+    meanCostMs: Number(meanCostMs.toFixed(3)),
+    perRequestUs: Number(perRequestUs.toFixed(1)),
+    throughputChange: Number(throughputChange.toFixed(4)),
+    errors: row.errors + reference.errors,
+    line:
+      `rate limiter cost on GET /api/auth/me: p50 ${signed(p50CostMs, 0)} ms (${row.latencyMs.p50} vs ${reference.latencyMs.p50}), ` +
+      `mean ${signed(meanCostMs, 2)} ms, ≈ ${signed(perRequestUs, 0)} µs server time per request, ` +
+      `throughput ${signed(throughputChange * 100, 1)}%`,
+  };
+}
+
 function machineInfo() {
   const cpus = os.cpus();
   let commit = null;
@@ -649,8 +706,10 @@ async function main() {
   printTable(rows);
   const check = evaluateCheck(rows);
   const authCheck = evaluateLatencyCheck(rows, AUTH_CHECK);
+  const limiterCost = evaluateLimiterCost(rows, LIMITER_COST);
   console.log(`\n${check.line}`);
   console.log(authCheck.line);
+  console.log(limiterCost.line);
 
   await cleanup();
 
@@ -669,6 +728,7 @@ async function main() {
     rows,
     check,
     checks: [check, authCheck],
+    limiterCost,
   });
   console.log(`results: ${path.relative(ROOT, file)} (and bench/results/latest.json)`);
 }
