@@ -35,6 +35,14 @@ import { requestContext } from './http/request-context';
 import { studioRouter } from './http/studio';
 import { docsRouter } from './modules/docs/docs.routes';
 import { healthRoutes, type ReadinessCheck } from './modules/health/health.routes';
+import { createLocalEventBus, type EventBus } from './lib/event-bus';
+import { createMemoryQueue, type ExecutionQueue } from './lib/job-queue';
+import type { AiGenerator } from './engine/types';
+import { createOfflineModel } from './modules/ai/offline-model';
+import { workflowsRoutes } from './modules/workflows/workflows.routes';
+import { createWorkflowsService } from './modules/workflows/workflows.service';
+import { executionsRoutes } from './modules/executions/executions.routes';
+import { createExecutionsService } from './modules/executions/executions.service';
 
 /** Everything the HTTP app needs, built once by the wiring in context.ts (or by a test). */
 export interface AppDeps {
@@ -50,6 +58,7 @@ export interface AppDeps {
     | 'publicUrl'
     | 'oauth'
     | 'rateLimits'
+    | 'executions'
   >;
   log: Logger;
   db: Database;
@@ -63,6 +72,12 @@ export interface AppDeps {
   isShuttingDown(): boolean;
   studioDir?: string;
   version: string;
+  /** Redis pub/sub in services mode (context.ts); in-process otherwise. */
+  bus?: EventBus;
+  /** BullMQ in services mode (context.ts); in-process otherwise. */
+  queue?: ExecutionQueue;
+  /** The model behind AI nodes; the built-in offline model when not given. */
+  ai?: AiGenerator;
 }
 
 const PROVIDER_NAMES: Record<OAuthProviderName, string> = { google: 'Google', microsoft: 'Microsoft', github: 'GitHub' };
@@ -108,10 +123,8 @@ export function createServices(deps: AppDeps) {
     publicUrl: config.publicUrl,
     stateKey: createHmac('sha256', deps.secrets.jwtSecret).update('oauth-state').digest(),
   });
-  const credentials = createCredentialsService({
-    db,
-    encryptor: createEncryptor(deps.secrets.encryptionKeys, deps.secrets.activeKeyId),
-  });
+  const encryptor = createEncryptor(deps.secrets.encryptionKeys, deps.secrets.activeKeyId);
+  const credentials = createCredentialsService({ db, encryptor });
   const limiter = config.rateLimits.enabled
     ? createRateLimiter(config.rateLimits, { ...(redis ? { redis } : {}), log })
     : undefined;
@@ -121,7 +134,33 @@ export function createServices(deps: AppDeps) {
     allowCidrs: config.outbound.allowCidrs,
     defaultTimeoutMs: config.outbound.timeoutMs,
   });
-  return { signer, revocations, auth, apiKeys, members, oauth, credentials, authenticate, limiter, audit, outbound };
+  const workflows = createWorkflowsService({ db, encryptor, publicUrl: config.publicUrl });
+  const executions = createExecutionsService({
+    db,
+    log,
+    workflows,
+    credentials,
+    bus: deps.bus ?? createLocalEventBus(),
+    queue: deps.queue ?? createMemoryQueue(),
+    http: outbound,
+    ai: deps.ai ?? createOfflineModel(),
+    settings: config.executions,
+  });
+  return {
+    signer,
+    revocations,
+    auth,
+    apiKeys,
+    members,
+    oauth,
+    credentials,
+    authenticate,
+    limiter,
+    audit,
+    outbound,
+    workflows,
+    executions,
+  };
 }
 export type Services = ReturnType<typeof createServices>;
 
@@ -138,6 +177,11 @@ export function buildRoutes(deps: AppDeps, services: Services): RouteDefinition[
     }),
     ...apiKeysRoutes(services.apiKeys),
     ...credentialsRoutes(services.credentials),
+    ...workflowsRoutes(services.workflows),
+    ...executionsRoutes(services.executions, {
+      ...(services.limiter ? { limiter: services.limiter } : {}),
+      webhookPerMinute: deps.config.rateLimits.webhookPerMinute,
+    }),
     ...auditRoutes(services.audit),
     ...membersRoutes(services.members, { secureCookies: deps.config.isProduction }),
     ...oauthRoutes(services.oauth, { secureCookies: deps.config.isProduction, publicUrl: deps.config.publicUrl }),

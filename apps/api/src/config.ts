@@ -146,6 +146,28 @@ const EnvSchema = z.object({
   OUTBOUND_ALLOW_CIDRS: commaList(parseCidr).default([]),
   /** Whole-call budget of one outbound HTTP call (redirects included), in milliseconds. */
   OUTBOUND_TIMEOUT_MS: positiveInt(600_000).default(30_000),
+  /** Upper bound of one workflow execution. */
+  EXECUTION_TIMEOUT_MS: positiveInt(24 * 3_600_000).default(300_000),
+  /** Upper bound of a synchronous webhook run (the caller waits for the Respond node). */
+  EXECUTION_SYNC_TIMEOUT_MS: positiveInt(120_000).default(30_000),
+  /** Executions one worker process runs at once. */
+  WORKER_CONCURRENCY: positiveInt(1000).default(20),
+  /** Executions of one organization one worker process runs at once. */
+  WORKER_CONCURRENCY_PER_ORG: positiveInt(1000).default(10),
+  /** Run a worker inside the API process (embedded mode always does). */
+  RUN_WORKER_IN_API: booleanString.default(true),
+  /** A running execution without a heartbeat for this long is considered lost and recovered. */
+  EXECUTION_STALE_AFTER_MS: positiveInt(3_600_000).default(30_000),
+  /** Runs of one execution, first try included, before a lost worker fails it. */
+  EXECUTION_MAX_ATTEMPTS: positiveInt(10).default(2),
+  /** How often lost executions are looked for. */
+  RECONCILE_INTERVAL_MS: positiveInt(3_600_000).default(10_000),
+  /** How often due schedules are fired. */
+  SCHEDULE_INTERVAL_MS: positiveInt(60_000).default(1000),
+  /** Finished executions are deleted after this many days. */
+  EXECUTION_RETENTION_DAYS: positiveInt(3650).default(30),
+  /** Calls per minute to one workflow's webhook URL (a webhook trigger may set its own). */
+  RATE_LIMIT_WEBHOOK_PER_MIN: positiveInt(1_000_000_000).default(600),
   /** How long SIGTERM waits for in-flight requests before closing connections. */
   SHUTDOWN_TIMEOUT_MS: positiveInt(120_000).default(10_000),
   /** Built studio to serve at `/`; defaults to apps/workflow-studio/dist. */
@@ -242,7 +264,21 @@ export interface Config {
     readonly ipPerMinute: number;
     readonly authPerMinute: number;
     readonly actorPerMinute: number;
+    readonly webhookPerMinute: number;
   };
+  /** Execution engine and worker settings (see modules/executions). */
+  readonly executions: {
+    readonly timeoutMs: number;
+    readonly syncTimeoutMs: number;
+    readonly workerConcurrency: number;
+    readonly perOrgConcurrency: number;
+    readonly staleAfterMs: number;
+    readonly maxAttempts: number;
+    readonly reconcileIntervalMs: number;
+    readonly scheduleIntervalMs: number;
+    readonly retentionDays: number;
+  };
+  readonly runWorkerInApi: boolean;
   readonly auth: {
     readonly accessTtlSec: number;
     readonly refreshTtlDays: number;
@@ -365,7 +401,20 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       ipPerMinute: env.RATE_LIMIT_IP_PER_MIN,
       authPerMinute: env.RATE_LIMIT_AUTH_PER_MIN,
       actorPerMinute: env.RATE_LIMIT_ACTOR_PER_MIN,
+      webhookPerMinute: env.RATE_LIMIT_WEBHOOK_PER_MIN,
     }),
+    executions: Object.freeze({
+      timeoutMs: env.EXECUTION_TIMEOUT_MS,
+      syncTimeoutMs: env.EXECUTION_SYNC_TIMEOUT_MS,
+      workerConcurrency: env.WORKER_CONCURRENCY,
+      perOrgConcurrency: env.WORKER_CONCURRENCY_PER_ORG,
+      staleAfterMs: env.EXECUTION_STALE_AFTER_MS,
+      maxAttempts: env.EXECUTION_MAX_ATTEMPTS,
+      reconcileIntervalMs: env.RECONCILE_INTERVAL_MS,
+      scheduleIntervalMs: env.SCHEDULE_INTERVAL_MS,
+      retentionDays: env.EXECUTION_RETENTION_DAYS,
+    }),
+    runWorkerInApi: env.RUN_WORKER_IN_API,
     auth: Object.freeze({
       accessTtlSec: env.JWT_ACCESS_TTL_SEC,
       refreshTtlDays: env.REFRESH_TOKEN_TTL_DAYS,

@@ -9,6 +9,8 @@ import { migrate } from './lib/migrate';
 import { MIGRATIONS_DIR, PGLITE_TEMPLATE_PATH } from './lib/paths';
 import { createRedisRevocationStore, type RevocationStore } from './modules/auth/revocation';
 import type { ReadinessCheck } from './modules/health/health.routes';
+import { createLocalEventBus, createRedisEventBus, type EventBus } from './lib/event-bus';
+import { createBullQueue, createMemoryQueue, type ExecutionQueue } from './lib/job-queue';
 
 /**
  * The process-wide dependencies, chosen once here: embedded (PGlite, in-process) or services
@@ -19,6 +21,10 @@ export interface AppContext {
   redis?: Redis;
   /** Present when Redis is configured: revocations fan out to every replica. */
   revocations?: RevocationStore;
+  /** Execution events and cancellations: Redis pub/sub across processes, or in-process. */
+  bus: EventBus;
+  /** Execution jobs: BullMQ on Redis, or in-process. */
+  queue: ExecutionQueue;
   readinessChecks: ReadinessCheck[];
   notConfigured: string[];
   /** Closes pools and connections; safe to call once at shutdown. */
@@ -65,6 +71,8 @@ export async function createContext(config: Config, log: Logger): Promise<AppCon
 
   let redis: Redis | undefined;
   let revocations: (RevocationStore & { close(): Promise<void> }) | undefined;
+  let bus: EventBus = createLocalEventBus();
+  let queue: ExecutionQueue = createMemoryQueue();
   try {
     if (config.migrateOnStart) {
       const applied = await migrate(db, MIGRATIONS_DIR);
@@ -90,8 +98,11 @@ export async function createContext(config: Config, log: Logger): Promise<AppCon
       revocations = await createRedisRevocationStore(redis, config.auth.accessTtlSec, (err) =>
         log.warn({ err }, 'redis subscriber error'),
       );
+      bus = await createRedisEventBus(redis, (err) => log.warn({ err }, 'redis event bus error'));
+      queue = createBullQueue(config.redisUrl, { lockDurationMs: config.executions.staleAfterMs });
     }
   } catch (err) {
+    await bus.close();
     await revocations?.close();
     redis?.disconnect();
     await db.close();
@@ -105,9 +116,13 @@ export async function createContext(config: Config, log: Logger): Promise<AppCon
     db,
     ...(redis ? { redis } : {}),
     ...(revocations ? { revocations } : {}),
+    bus,
+    queue,
     readinessChecks,
     notConfigured: redis ? [] : ['redis'],
     async close() {
+      await queue.close(0);
+      await bus.close();
       await revocations?.close();
       if (redis) await redis.quit().catch(() => redis?.disconnect());
       await db.close();

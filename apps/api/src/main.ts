@@ -74,33 +74,46 @@ async function rotateKeys(config: Config, log: Logger): Promise<void> {
   }
 }
 
-async function serve(config: Config, log: Logger): Promise<void> {
+async function buildDeps(config: Config, log: Logger, isShuttingDown: () => boolean) {
   const secrets = resolveSecrets(config.dataDir, config);
   if (secrets.generated) log.warn({ dataDir: config.dataDir }, 'using generated development secrets from DATA_DIR/secrets.json');
   const context = await createContext(config, log);
-  let shuttingDown = false;
   const deps: AppDeps = {
     config,
     log,
     db: context.db,
     ...(context.redis ? { redis: context.redis } : {}),
     ...(context.revocations ? { revocations: context.revocations } : {}),
+    bus: context.bus,
+    queue: context.queue,
     secrets,
     mailer: chooseMailer(config, log),
     readinessChecks: context.readinessChecks,
     notConfigured: context.notConfigured,
-    isShuttingDown: () => shuttingDown,
+    isShuttingDown,
     studioDir: config.studioDir ?? DEFAULT_STUDIO_DIR,
     version: VERSION,
   };
+  return { context, deps };
+}
+
+async function serve(config: Config, log: Logger): Promise<void> {
+  let shuttingDown = false;
+  const { context, deps } = await buildDeps(config, log, () => shuttingDown);
   const services = createServices(deps);
   await services.auth.warmRevocations(config.auth.accessTtlSec);
   const granted = await services.auth.applyPlatformAdmins();
   if (granted > 0) log.info({ granted }, 'platform administrators granted from PLATFORM_ADMIN_EMAILS');
+  // Embedded mode has no separate workers: executions always run in this process.
+  const runsWorker = config.runWorkerInApi || !config.redisUrl;
+  if (runsWorker) services.executions.startWorker();
   const app = createApp(deps, services);
   const running = await listen(app, config.port, config.host);
   const url = `http://localhost:${config.port}`;
-  log.info({ url, mode: context.db.kind === 'pglite' ? 'embedded' : 'services' }, `Auterity is running at ${url}`);
+  log.info(
+    { url, mode: context.db.kind === 'pglite' ? 'embedded' : 'services', worker: runsWorker },
+    `Auterity is running at ${url}`,
+  );
   if (!config.isProduction) process.stdout.write(`\n  Auterity is running at ${url}\n\n`);
 
   const shutdown = async (signal: string) => {
@@ -108,8 +121,33 @@ async function serve(config: Config, log: Logger): Promise<void> {
     shuttingDown = true;
     log.info({ signal }, 'shutting down: draining in-flight requests');
     await running.stop(config.shutdownTimeoutMs);
+    if (runsWorker) await services.executions.stop(config.shutdownTimeoutMs);
     await context.close();
     log.info('shutdown complete');
+    log.flush();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/** `npm run worker`: runs queued executions, schedules and the reconciler; no HTTP. */
+async function work(config: Config, log: Logger): Promise<void> {
+  if (!config.redisUrl || !config.database.url) {
+    fail('The worker needs DATABASE_URL and REDIS_URL; in embedded mode `npm start` runs executions itself.');
+  }
+  let shuttingDown = false;
+  const { context, deps } = await buildDeps(config, log, () => shuttingDown);
+  const services = createServices(deps);
+  services.executions.startWorker();
+  log.info({ workerId: services.executions.workerId, concurrency: config.executions.workerConcurrency }, 'worker started');
+  const shutdown = async (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    log.info({ signal }, 'worker stopping: finishing running executions');
+    await services.executions.stop(config.shutdownTimeoutMs);
+    await context.close();
+    log.info('worker stopped');
     log.flush();
     process.exit(0);
   };
@@ -135,6 +173,7 @@ async function main(): Promise<void> {
   try {
     if (args.includes('--migrate-only')) await migrateOnly(config, log);
     else if (args.includes('--rotate-keys')) await rotateKeys(config, log);
+    else if (args.includes('--worker')) await work(config, log);
     else await serve(config, log);
   } catch (err) {
     log.fatal({ err }, 'failed to start');

@@ -15,6 +15,7 @@ describe('tenant isolation', () => {
   let test: TestDatabase;
   let deps: AppDeps;
   let app: ReturnType<typeof createApp>;
+  let services: ReturnType<typeof createServices>;
   let victim: SignedInUser;
   let attacker: SignedInUser;
   let attackerKey: string;
@@ -28,13 +29,31 @@ describe('tenant isolation', () => {
     '/api/members/:id/activate': () => victimIds.member,
     '/api/invites/:id': () => victimIds.invite,
     '/api/credentials/:id': () => victimIds.credential,
+    '/api/workflows/:id': () => victimIds.workflow,
+    '/api/workflows/:id/duplicate': () => victimIds.workflow,
+    '/api/workflows/:id/export': () => victimIds.workflow,
+    '/api/workflows/:id/versions': () => victimIds.workflow,
+    '/api/workflows/:id/versions/compare': () => victimIds.workflow,
+    '/api/workflows/:id/versions/:version': () => victimIds.workflow,
+    '/api/workflows/:id/versions/:version/restore': () => victimIds.workflow,
+    '/api/workflows/:id/deployment': () => victimIds.workflow,
+    '/api/workflows/:id/webhook/rotate': () => victimIds.workflow,
+    '/api/workflows/:id/execute': () => victimIds.workflow,
+    '/api/executions/:id': () => victimIds.execution,
+    '/api/executions/:id/cancel': () => victimIds.execution,
+    '/api/executions/:id/rerun': () => victimIds.execution,
+    '/api/executions/:id/events': () => victimIds.execution,
   };
+  /** Query strings a route needs to get past validation to the lookup. */
+  const QUERIES: Record<string, string> = { '/api/workflows/:id/versions/compare': '?from=1&to=1' };
   const BODIES: Record<string, object> = { patch: { role: 'viewer' }, post: {}, put: { name: 'stolen' } };
 
   beforeAll(async () => {
     test = await createTestDatabase();
     deps = testDeps(test.db);
-    app = createApp(deps);
+    services = createServices(deps);
+    services.executions.startWorker();
+    app = createApp(deps, services);
     victim = await registerOwner(app);
     attacker = await registerOwner(app);
     const member = await addMember(app, test.db, victim.user.organizationId, 'editor');
@@ -54,6 +73,25 @@ describe('tenant isolation', () => {
       .set('Authorization', `Bearer ${victim.token}`)
       .send({ name: 'victim key', type: 'api_key', data: { apiKey: 'sk-victim-canary-0000' } });
     victimIds.credential = credential.body.id;
+    const workflow = await request(app)
+      .post('/api/workflows')
+      .set('Authorization', `Bearer ${victim.token}`)
+      .send({
+        name: 'victim workflow',
+        canvasData: {
+          nodes: [
+            { id: 'hook', type: 'trigger.webhook', position: { x: 0, y: 0 }, data: { config: {} } },
+            { id: 'say', type: 'text', position: { x: 1, y: 0 }, data: { config: { text: 'victim-canary-output' } } },
+          ],
+          edges: [{ id: 'e', source: 'hook', target: 'say' }],
+        },
+      });
+    victimIds.workflow = workflow.body.id;
+    const execution = await request(app)
+      .post(`/api/workflows/${victimIds.workflow}/execute?wait=10`)
+      .set('Authorization', `Bearer ${victim.token}`)
+      .send({ input: { secret: 'victim-input' } });
+    victimIds.execution = execution.body.id;
     const all = await request(app)
       .post('/api/api-keys')
       .set('Authorization', `Bearer ${attacker.token}`)
@@ -61,6 +99,7 @@ describe('tenant isolation', () => {
     attackerKey = all.body.key;
   });
   afterAll(async () => {
+    await services.executions.stop(1000);
     await test.drop();
   });
 
@@ -83,7 +122,7 @@ describe('tenant isolation', () => {
     for (const route of parameterized()) {
       const id = VICTIM_IDS[route.path]?.();
       if (!id) throw new Error(`no victim id for ${route.path}`);
-      const url = route.path.replace(':id', id);
+      const url = route.path.replace(':id', id).replace(':version', '1') + (QUERIES[route.path] ?? '');
       let call = request(app)[route.method](url);
       call = kind === 'user' ? call.set('Authorization', `Bearer ${attacker.token}`) : call.set('X-API-Key', attackerKey);
       const body = BODIES[route.method];
@@ -107,6 +146,12 @@ describe('tenant isolation', () => {
       isActive: true,
     });
     expect(invites.body.items.map((i: { id: string }) => i.id)).toContain(victimIds.invite);
+    const workflow = await request(app)
+      .get(`/api/workflows/${victimIds.workflow}`)
+      .set('Authorization', `Bearer ${victim.token}`);
+    expect(workflow.body).toMatchObject({ name: 'victim workflow', version: 1 });
+    const executions = await request(app).get('/api/executions').set('Authorization', `Bearer ${victim.token}`);
+    expect(executions.body.items).toHaveLength(1);
   });
 
   it('answers 401 without credentials on every non-public route, whatever the path spelling', async () => {
@@ -124,7 +169,14 @@ describe('tenant isolation', () => {
   });
 
   it('lists only the caller organization in every list endpoint', async () => {
-    for (const path of ['/api/api-keys', '/api/members', '/api/invites', '/api/credentials']) {
+    for (const path of [
+      '/api/api-keys',
+      '/api/members',
+      '/api/invites',
+      '/api/credentials',
+      '/api/workflows',
+      '/api/executions',
+    ]) {
       const res = await request(app).get(path).set('Authorization', `Bearer ${attacker.token}`);
 
       expect(res.status).toBe(200);

@@ -21,6 +21,8 @@ export interface RateLimiter {
   /** @throws RateLimitedError (429 with Retry-After) past the limit; sets RateLimit-* headers either way. */
   limitIp(req: Request, res: Response, tier: Exclude<RateLimitTier, 'none'>): Promise<void>;
   limitActor(actor: Actor, res: Response): Promise<void>;
+  /** A named limit per key with its own rate (e.g. one workflow's webhook URL), created on first use. */
+  limitKey(name: string, key: string, perMinute: number, res: Response): Promise<void>;
 }
 
 function setHeaders(res: Response, limit: number, state: RateLimiterRes): void {
@@ -79,7 +81,17 @@ export function createRateLimiter(settings: RateLimitSettings, options: { redis?
     }
   }
 
+  const named = new Map<string, RateLimiterAbstract>();
   return {
+    limitKey: (name, key, perMinute, res) => {
+      const id = `${name}_${perMinute}`;
+      let limiter = named.get(id);
+      if (!limiter) {
+        limiter = make(id, perMinute);
+        named.set(id, limiter);
+      }
+      return consume(limiter, key, perMinute, res);
+    },
     limitIp: (req, res, tier) =>
       consume(limiters[tier], req.ip ?? 'unknown', tier === 'auth' ? settings.authPerMinute : settings.ipPerMinute, res),
     limitActor: (actor, res) =>

@@ -1,0 +1,113 @@
+import { Queue, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+
+/** Hands execution ids to workers: BullMQ on Redis, or an in-process queue in embedded mode. */
+export interface ExecutionQueue {
+  readonly kind: 'bullmq' | 'memory';
+  /** Idempotent per id: enqueuing an id already waiting does nothing. */
+  enqueue(executionId: string): Promise<void>;
+  /** Starts taking jobs, at most `concurrency` at a time in this process. */
+  startWorker(handler: (executionId: string) => Promise<void>, concurrency: number): void;
+  /** Stops taking new jobs and waits (bounded) for running ones; then closes connections. */
+  close(timeoutMs: number): Promise<void>;
+  /** Jobs waiting or running, for readiness and tests. */
+  depth(): Promise<number>;
+}
+
+/** In-process FIFO with a concurrency limit; Postgres keeps the executions, so a restart loses no work. */
+export function createMemoryQueue(): ExecutionQueue {
+  const waiting: string[] = [];
+  const queued = new Set<string>();
+  const running = new Set<Promise<void>>();
+  let handler: ((id: string) => Promise<void>) | undefined;
+  let limit = 1;
+  let closed = false;
+
+  const pump = () => {
+    while (handler && !closed && running.size < limit && waiting.length > 0) {
+      const id = waiting.shift() as string;
+      queued.delete(id);
+      const task = handler(id)
+        .catch(() => undefined)
+        .finally(() => {
+          running.delete(task);
+          pump();
+        });
+      running.add(task);
+    }
+  };
+
+  return {
+    kind: 'memory',
+    async enqueue(id) {
+      if (closed || queued.has(id)) return;
+      queued.add(id);
+      waiting.push(id);
+      pump();
+    },
+    startWorker(h, concurrency) {
+      handler = h;
+      limit = concurrency;
+      pump();
+    },
+    async close(timeoutMs) {
+      closed = true;
+      await Promise.race([Promise.allSettled([...running]), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+    },
+    async depth() {
+      return waiting.length + running.size;
+    },
+  };
+}
+
+const QUEUE_NAME = 'executions';
+
+/**
+ * BullMQ queue on Redis. The job id is the execution id, so re-enqueuing (the reconciler) never
+ * doubles a job. Postgres stays the source of truth: a job only carries the id.
+ */
+export function createBullQueue(
+  redisUrl: string,
+  options: { lockDurationMs?: number; stalledIntervalMs?: number } = {},
+): ExecutionQueue {
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
+  connection.on('error', () => undefined);
+  const queue = new Queue(QUEUE_NAME, {
+    connection,
+    defaultJobOptions: { removeOnComplete: true, removeOnFail: 1000, attempts: 1 },
+  });
+  let worker: Worker | undefined;
+  let workerConnection: Redis | undefined;
+  return {
+    kind: 'bullmq',
+    async enqueue(id) {
+      await queue.add('run', { executionId: id }, { jobId: id });
+    },
+    startWorker(handler, concurrency) {
+      workerConnection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+      workerConnection.on('error', () => undefined);
+      worker = new Worker(QUEUE_NAME, async (job: Job<{ executionId: string }>) => handler(job.data.executionId), {
+        connection: workerConnection,
+        concurrency,
+        lockDuration: options.lockDurationMs ?? 30_000,
+        stalledInterval: options.stalledIntervalMs ?? 15_000,
+        maxStalledCount: 1,
+      });
+      worker.on('error', () => undefined);
+    },
+    async close(timeoutMs) {
+      if (worker) {
+        // close() waits for the jobs in flight; bounded so SIGTERM always ends.
+        await Promise.race([worker.close(), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+        await worker.close(true).catch(() => undefined);
+      }
+      await workerConnection?.quit().catch(() => workerConnection?.disconnect());
+      await queue.close().catch(() => undefined);
+      await connection.quit().catch(() => connection.disconnect());
+    },
+    async depth() {
+      const counts = await queue.getJobCounts('wait', 'active', 'delayed', 'prioritized');
+      return Object.values(counts).reduce((a, b) => a + b, 0);
+    },
+  };
+}

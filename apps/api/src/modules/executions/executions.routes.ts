@@ -1,0 +1,171 @@
+import { z } from 'zod';
+import {
+  ExecuteWorkflowBodySchema,
+  ExecuteWorkflowQuerySchema,
+  ExecutionAcceptedDtoSchema,
+  ExecutionDtoSchema,
+  IdParamsSchema,
+  ListExecutionsQuerySchema,
+  TERMINAL_STATUSES,
+  WorkflowParamsSchema,
+} from '@auterity/workflow-contracts';
+import { actorOf, defineRoute, type RouteDefinition } from '../../http/define-route';
+import { ValidationError } from '../../http/errors';
+import type { RateLimiter } from '../../http/rate-limit';
+import type { ExecutionsService } from './executions.service';
+
+const ExecutionPageSchema = z
+  .object({ items: z.array(ExecutionDtoSchema), nextCursor: z.string().nullable() })
+  .meta({ id: 'ExecutionPage' });
+const HookParamsSchema = z.object({ token: z.string().regex(/^wh_[A-Za-z0-9_-]{16,100}$/, 'Unknown webhook') });
+const HookQuerySchema = z.record(z.string(), z.union([z.string(), z.array(z.string())]));
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+const SSE_KEEPALIVE_MS = 15_000;
+
+export function executionsRoutes(
+  service: ExecutionsService,
+  options: { limiter?: RateLimiter; webhookPerMinute: number },
+): RouteDefinition[] {
+  const hook = (method: 'get' | 'post') =>
+    defineRoute({
+      method,
+      path: '/api/hooks/:token',
+      summary: `Webhook trigger (${method.toUpperCase()}): runs the workflow with { method, body, query } as input`,
+      tags: ['executions'],
+      auth: 'public',
+      input: { params: HookParamsSchema, query: HookQuerySchema, ...(method === 'post' ? { body: z.unknown() } : {}) },
+      errors: [404, 429],
+      response: { description: "The Respond node's value (or 202 with the execution id)", schema: z.unknown() },
+      handle: async ({ input, res }) => {
+        const token = input.params.token;
+        const perMinute = service.webhookRateLimit(token) ?? options.webhookPerMinute;
+        await options.limiter?.limitKey('hook', token.slice(0, 24), perMinute, res);
+        const outcome = await service.runWebhook(token, {
+          method: method.toUpperCase(),
+          body: input.body ?? null,
+          query: input.query,
+        });
+        res.setHeader('X-Execution-Id', outcome.executionId);
+        if (outcome.kind === 'async') res.status(202).json({ id: outcome.executionId, status: 'pending' });
+        else res.status(outcome.status).json(outcome.body ?? null);
+        return undefined;
+      },
+    });
+
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/api/workflows/:id/execute',
+      summary: 'Run a workflow: 202 with the execution id, or with ?wait=<s> the finished execution',
+      tags: ['executions'],
+      permission: 'workflows:execute',
+      input: { params: WorkflowParamsSchema, query: ExecuteWorkflowQuerySchema, body: ExecuteWorkflowBodySchema },
+      errors: [401, 403, 404],
+      response: { status: 202, description: 'Accepted (or 200 with the finished execution)', schema: ExecutionAcceptedDtoSchema },
+      handle: async ({ input, actor, req, res }) => {
+        const key = req.headers['idempotency-key'];
+        if (key !== undefined && (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key))) {
+          throw new ValidationError('Invalid Idempotency-Key', [
+            { path: 'headers.idempotency-key', message: 'Use 1-200 visible ASCII characters' },
+          ]);
+        }
+        const { execution, finished } = await service.start(actorOf({ actor }), input.params.id, {
+          input: input.body.input,
+          ...(input.query.wait ? { wait: input.query.wait } : {}),
+          ...(input.query.version ? { version: input.query.version } : {}),
+          ...(typeof key === 'string' ? { idempotencyKey: key } : {}),
+        });
+        if (finished) res.status(200).json(execution);
+        else res.status(202).json({ id: execution.id, status: execution.status });
+        return undefined;
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/executions',
+      summary: 'Executions, newest first (filters: workflow, status, time range)',
+      tags: ['executions'],
+      permission: 'workflows:read',
+      input: { query: ListExecutionsQuerySchema },
+      errors: [401, 403],
+      response: { description: 'A page of executions', schema: ExecutionPageSchema },
+      handle: (ctx) => service.list(actorOf(ctx), ctx.input.query),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/executions/:id',
+      summary: 'An execution with its steps',
+      tags: ['executions'],
+      permission: 'workflows:read',
+      input: { params: IdParamsSchema },
+      errors: [401, 403, 404],
+      response: { description: 'The execution', schema: ExecutionDtoSchema },
+      handle: (ctx) => service.get(actorOf(ctx), ctx.input.params.id),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/executions/:id/cancel',
+      summary: 'Cancel: a pending execution at once, a running one at its next step',
+      tags: ['executions'],
+      permission: 'workflows:execute',
+      input: { params: IdParamsSchema },
+      errors: [401, 403, 404, 409],
+      response: { description: 'The execution after the request', schema: ExecutionDtoSchema },
+      handle: (ctx) => service.cancel(actorOf(ctx), ctx.input.params.id),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/executions/:id/rerun',
+      summary: 'Run the same version again with the same input',
+      tags: ['executions'],
+      permission: 'workflows:execute',
+      input: { params: IdParamsSchema },
+      errors: [401, 403, 404],
+      response: { status: 202, description: 'The new execution', schema: ExecutionDtoSchema },
+      handle: (ctx) => service.rerun(actorOf(ctx), ctx.input.params.id),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/executions/:id/events',
+      summary: 'Server-Sent Events: a snapshot, then step and status events until the execution ends',
+      tags: ['executions'],
+      permission: 'workflows:read',
+      input: { params: IdParamsSchema },
+      errors: [401, 403, 404],
+      response: { description: 'text/event-stream', schema: z.unknown() },
+      handle: async ({ input, actor, req, res }) => {
+        let ended = false;
+        let finish: () => void = () => undefined;
+        const closed = new Promise<void>((resolve) => (finish = resolve));
+        const send = (event: string, data: unknown) => {
+          if (!ended) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+        };
+        const { current, stop } = await service.follow(actorOf({ actor }), input.params.id, (event) => {
+          if (event.type === 'step') send('step', event.step);
+          else {
+            send('status', { status: event.status });
+            if ((TERMINAL_STATUSES as readonly string[]).includes(event.status)) finish();
+          }
+        });
+        res.writeHead(200, {
+          'content-type': 'text/event-stream',
+          'cache-control': 'no-cache',
+          'x-accel-buffering': 'no',
+          connection: 'keep-alive',
+        });
+        send('snapshot', current);
+        if ((TERMINAL_STATUSES as readonly string[]).includes(current.status)) finish();
+        const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), SSE_KEEPALIVE_MS);
+        req.on('close', finish);
+        await closed;
+        ended = true;
+        clearInterval(keepAlive);
+        stop();
+        res.end();
+        return undefined;
+      },
+    }),
+    hook('post'),
+    hook('get'),
+  ];
+}
