@@ -353,14 +353,19 @@ describe('guarded HTTP client', () => {
         else res.end('here');
       });
       const client = createGuardedHttpClient({ allowCidrs: ['127.0.0.0/8'] });
-      const headers = { Authorization: 'Bearer sk-secret', Cookie: 'sid=1', 'X-Trace': 't' };
+      const headers = { Authorization: 'Bearer sk-secret', Cookie: 'sid=1', 'X-Api-Key': 'key-secret', 'X-Trace': 't' };
+      const sensitiveHeaders = ['x-api-key'];
 
-      await client.request({ method: 'GET', url: `${server.url}/same`, headers });
-      await client.request({ method: 'GET', url: `${server.url}/away`, headers });
+      await client.request({ method: 'GET', url: `${server.url}/same`, headers, sensitiveHeaders });
+      await client.request({ method: 'GET', url: `${server.url}/away`, headers, sensitiveHeaders });
 
-      expect(server.requests.find((r) => r.url === '/landing')?.headers.authorization).toBe('Bearer sk-secret');
+      expect(server.requests.find((r) => r.url === '/landing')?.headers).toMatchObject({
+        authorization: 'Bearer sk-secret',
+        'x-api-key': 'key-secret',
+      });
       expect(other.requests[0]?.headers.authorization).toBeUndefined();
       expect(other.requests[0]?.headers.cookie).toBeUndefined();
+      expect(other.requests[0]?.headers['x-api-key']).toBeUndefined();
       expect(other.requests[0]?.headers['x-trace']).toBe('t');
     });
 

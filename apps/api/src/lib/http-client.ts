@@ -19,6 +19,11 @@ export interface OutboundRequest {
   maxRedirects?: number;
   /** `false` answers a 3xx response as it is instead of following it (default true). */
   followRedirects?: boolean;
+  /**
+   * More headers that carry credentials (e.g. a credential's `X-Api-Key`): like Authorization,
+   * Cookie and Proxy-Authorization they are dropped when a redirect leaves the origin.
+   */
+  sensitiveHeaders?: readonly string[];
 }
 
 export interface OutboundResponse {
@@ -246,6 +251,8 @@ interface Hop {
   method: string;
   headers: Record<string, string>;
   body: string | undefined;
+  /** Lower-case names of the headers dropped when a redirect leaves the origin. */
+  originBound: readonly string[];
 }
 
 interface HopResult {
@@ -279,9 +286,9 @@ function nextHop(hop: Hop, status: number, location: string): Hop {
     for (const name of Object.keys(headers)) if (name.toLowerCase() === 'content-type') delete headers[name];
   }
   if (url.origin !== hop.url.origin) {
-    for (const name of Object.keys(headers)) if (ORIGIN_BOUND_HEADERS.includes(name.toLowerCase())) delete headers[name];
+    for (const name of Object.keys(headers)) if (hop.originBound.includes(name.toLowerCase())) delete headers[name];
   }
-  return { url, method, headers, body };
+  return { url, method, headers, body, originBound: hop.originBound };
 }
 
 /**
@@ -429,7 +436,13 @@ export function createGuardedHttpClient(options: GuardedHttpClientOptions = {}):
       const onCallerAbort = () => controller.abort(new OutboundRequestError('aborted', 'The request was cancelled'));
       input.signal?.addEventListener('abort', onCallerAbort, { once: true });
       try {
-        let hop: Hop = { url, method: input.method.toUpperCase(), headers: { ...input.headers }, body: input.body };
+        let hop: Hop = {
+          url,
+          method: input.method.toUpperCase(),
+          headers: { ...input.headers },
+          body: input.body,
+          originBound: [...ORIGIN_BOUND_HEADERS, ...(input.sensitiveHeaders ?? []).map((h) => h.toLowerCase())],
+        };
         for (let redirects = 0; ; redirects += 1) {
           const result = await sendHop(hop, controller.signal, maxBytes, follow);
           const location = result.headers.location;
