@@ -4,8 +4,11 @@ import { Redis } from 'ioredis';
 /** Hands execution ids to workers: BullMQ on Redis, or an in-process queue in embedded mode. */
 export interface ExecutionQueue {
   readonly kind: 'bullmq' | 'memory';
-  /** Idempotent per id: enqueuing an id already waiting does nothing. */
-  enqueue(executionId: string): Promise<void>;
+  /**
+   * Idempotent per id: enqueuing an id already waiting does nothing. `retry` names a new attempt
+   * that must get a job of its own (the previous job may still sit with a dead worker).
+   */
+  enqueue(executionId: string, retry?: string): Promise<void>;
   /** Starts taking jobs, at most `concurrency` at a time in this process. */
   startWorker(handler: (executionId: string) => Promise<void>, concurrency: number): void;
   /** Stops taking new jobs and waits (bounded) for running ones; then closes connections. */
@@ -80,8 +83,8 @@ export function createBullQueue(
   let workerConnection: Redis | undefined;
   return {
     kind: 'bullmq',
-    async enqueue(id) {
-      await queue.add('run', { executionId: id }, { jobId: id });
+    async enqueue(id, retry) {
+      await queue.add('run', { executionId: id }, { jobId: retry ? `${id}_${retry}` : id });
     },
     startWorker(handler, concurrency) {
       workerConnection = new Redis(redisUrl, { maxRetriesPerRequest: null });
@@ -90,7 +93,7 @@ export function createBullQueue(
         connection: workerConnection,
         concurrency,
         lockDuration: options.lockDurationMs ?? 30_000,
-        stalledInterval: options.stalledIntervalMs ?? 15_000,
+        stalledInterval: options.stalledIntervalMs ?? options.lockDurationMs ?? 15_000,
         maxStalledCount: 1,
       });
       worker.on('error', () => undefined);

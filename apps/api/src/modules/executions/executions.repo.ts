@@ -381,11 +381,11 @@ export async function recoverStaleExecutions(
   db: Db,
   staleAfterMs: number,
   maxAttempts: number,
-): Promise<{ requeued: string[]; failed: { id: string; organizationId: string }[] }> {
-  const requeued = await db.query<{ id: string }>(
+): Promise<{ requeued: { id: string; attempts: number }[]; failed: { id: string; organizationId: string }[] }> {
+  const requeued = await db.query<{ id: string; attempts: number }>(
     `UPDATE workflow_executions SET status = 'pending', worker_id = NULL, heartbeat_at = NULL
      WHERE status = 'running' AND heartbeat_at < now() - make_interval(secs => $1::double precision / 1000) AND attempts < $2
-     RETURNING id`,
+     RETURNING id, attempts`,
     [staleAfterMs, maxAttempts],
   );
   const failed = await db.query<{ id: string; organization_id: string }>(
@@ -397,7 +397,7 @@ export async function recoverStaleExecutions(
     [staleAfterMs, maxAttempts],
   );
   return {
-    requeued: requeued.rows.map((r) => r.id),
+    requeued: requeued.rows.map((r) => ({ id: r.id, attempts: r.attempts })),
     failed: failed.rows.map((r) => ({ id: r.id, organizationId: r.organization_id })),
   };
 }

@@ -18,7 +18,8 @@ const ExecutionPageSchema = z
   .object({ items: z.array(ExecutionDtoSchema), nextCursor: z.string().nullable() })
   .meta({ id: 'ExecutionPage' });
 const HookParamsSchema = z.object({ token: z.string().regex(/^wh_[A-Za-z0-9_-]{16,100}$/, 'Unknown webhook') });
-const HookQuerySchema = z.record(z.string(), z.union([z.string(), z.array(z.string())]));
+/** Any query parameters; they are handed to the workflow as `query`. */
+const HookQuerySchema = z.looseObject({}).meta({ description: 'Any query parameters, passed to the workflow as `query`' });
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 const SSE_KEEPALIVE_MS = 15_000;
 

@@ -95,6 +95,11 @@ function presentStep(s: StepRecord): ExecutionStepDto {
   };
 }
 
+/** `0.00120000` → `0.0012`, `0.00000000` → `0`: the same spelling as a live step's cost. */
+function trimDecimal(value: string): string {
+  return value.includes('.') ? value.replace(/0+$/, '').replace(/\.$/, '') : value;
+}
+
 function presentStepRow(s: repo.StepRow): ExecutionStepDto {
   return {
     nodeId: s.node_id,
@@ -109,7 +114,7 @@ function presentStepRow(s: repo.StepRow): ExecutionStepDto {
     durationMs: s.duration_ms,
     ...(s.model ? { model: s.model } : {}),
     ...(s.input_tokens !== null ? { tokens: { input: s.input_tokens, output: s.output_tokens ?? 0 } } : {}),
-    ...(s.cost_usd !== null ? { cost: s.cost_usd } : {}),
+    ...(s.cost_usd !== null ? { cost: trimDecimal(s.cost_usd) } : {}),
   };
 }
 
@@ -273,9 +278,9 @@ export function createExecutionsService(deps: ExecutionsServiceDeps) {
     }
   }
 
-  async function enqueue(id: string): Promise<void> {
+  async function enqueue(id: string, retry?: string): Promise<void> {
     await queue
-      .enqueue(id)
+      .enqueue(id, retry)
       .catch((err: unknown) => log.warn({ err, executionId: id }, 'could not queue an execution; the reconciler will'));
   }
 
@@ -308,6 +313,10 @@ export function createExecutionsService(deps: ExecutionsServiceDeps) {
       return;
     }
     const release = await orgSlots.acquire(pending.organizationId);
+    // Registered before the claim: a cancellation arriving while the run is being set up still
+    // reaches it (runWorkflow starts already aborted).
+    const controller = new AbortController();
+    running.set(id, controller);
     try {
       const claimed = await repo.claimExecution(db, id, workerId);
       if (!claimed) return;
@@ -321,8 +330,6 @@ export function createExecutionsService(deps: ExecutionsServiceDeps) {
         return;
       }
       await publish(id, { type: 'status', executionId: id, status: 'running' });
-      const controller = new AbortController();
-      running.set(id, controller);
       let result: RunResult;
       try {
         result = await runWorkflow(
@@ -346,6 +353,7 @@ export function createExecutionsService(deps: ExecutionsServiceDeps) {
       if (saved) await publish(id, { type: 'status', executionId: id, status: result.status });
       else log.warn({ executionId: id }, 'execution result discarded: the run was taken over after a missed heartbeat');
     } finally {
+      running.delete(id);
       release();
     }
   }
@@ -527,7 +535,7 @@ export function createExecutionsService(deps: ExecutionsServiceDeps) {
     /** Re-queues lost work and fails executions whose worker died too often. */
     async reconcile(): Promise<{ requeued: number; failed: number; orphans: number }> {
       const { requeued, failed } = await repo.recoverStaleExecutions(db, settings.staleAfterMs, settings.maxAttempts);
-      for (const id of requeued) await enqueue(id);
+      for (const r of requeued) await enqueue(r.id, `retry${r.attempts}`);
       for (const f of failed) await publish(f.id, { type: 'status', executionId: f.id, status: 'failed' });
       const orphans = await repo.findOrphanedPending(db, settings.staleAfterMs, 500);
       for (const id of orphans) await enqueue(id);
@@ -612,7 +620,7 @@ export function createExecutionsService(deps: ExecutionsServiceDeps) {
       // Still running after the grace period: handed back to the queue first (so this worker's late
       // result is discarded), then aborted.
       for (const [id, controller] of running) {
-        if (await repo.releaseExecution(db, id, workerId).catch(() => false)) await enqueue(id);
+        if (await repo.releaseExecution(db, id, workerId).catch(() => false)) await enqueue(id, `released${Date.now()}`);
         controller.abort();
       }
     },

@@ -214,6 +214,8 @@ export function createWorkflowsService(deps: WorkflowsServiceDeps) {
       graph?: WorkflowGraph;
       message?: string | null;
       publish: boolean;
+      /** The caller asked to publish (publishes the current version even without a new graph). */
+      explicitPublish?: boolean;
     },
   ): Promise<repo.WorkflowRecord> {
     let version = w.currentVersion;
@@ -233,7 +235,10 @@ export function createWorkflowsService(deps: WorkflowsServiceDeps) {
         createdBy: actor.userId,
       });
     }
-    const publish = patch.publish && version > 0;
+    // Saving a new graph publishes it unless told not to; a save without a new graph publishes
+    // nothing new unless asked to explicitly.
+    const publish =
+      version > 0 && (version !== w.currentVersion ? patch.publish : patch.publish && patch.explicitPublish === true);
     let saved = await repo.updateWorkflow(tx, w.organizationId, w.id, {
       name: patch.name,
       description: patch.description,
@@ -314,6 +319,7 @@ export function createWorkflowsService(deps: WorkflowsServiceDeps) {
           ...(body.canvasData ? { graph: body.canvasData } : {}),
           message: body.versionMessage ?? null,
           publish: body.publish ?? true,
+          explicitPublish: body.publish === true,
         });
         return present(actor, saved);
       });
