@@ -14,11 +14,12 @@ interface NavItem {
   icon: keyof typeof NAV_ICONS;
   /** Hidden for users without it (the API would refuse them anyway). */
   permission?: Permission;
+  testId?: string;
 }
 
 const NAV_ITEMS: readonly NavItem[] = [
   { to: '/dashboard', label: 'Dashboard', icon: 'dashboard' },
-  { to: '/workflows', label: 'Workflows', icon: 'workflows' },
+  { to: '/workflows', label: 'Workflows', icon: 'workflows', testId: 'workflows-nav' },
   { to: '/credentials', label: 'Credentials', icon: 'credentials' },
   { to: '/api-keys', label: 'API keys', icon: 'apiKeys', permission: 'api_keys:manage' },
   { to: '/audit-log', label: 'Audit log', icon: 'auditLog', permission: 'audit:read' },
@@ -39,7 +40,7 @@ function NavEntry({ item }: { item: NavItem }) {
   if (item.permission && !isAllowed) return null;
   return (
     <li>
-      <NavLink to={item.to} className="app-nav__link">
+      <NavLink to={item.to} className="app-nav__link" data-testid={item.testId}>
         {NAV_ICONS[item.icon]}
         <span>{item.label}</span>
       </NavLink>

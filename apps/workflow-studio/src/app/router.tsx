@@ -43,6 +43,12 @@ export const router = createBrowserRouter([
         lazy: async () => ({ Component: (await import('./routes/workflows-route')).WorkflowsRoute }),
       },
       {
+        // The editor pulls in the canvas library; its own chunk keeps it off every other page.
+        path: '/workflows/:workflowId',
+        ErrorBoundary: RouteError,
+        lazy: async () => ({ Component: (await import('./routes/workflow-editor-route')).WorkflowEditorRoute }),
+      },
+      {
         path: '/credentials',
         ErrorBoundary: RouteError,
         lazy: async () => ({ Component: (await import('./routes/credentials-route')).CredentialsRoute }),

@@ -1,14 +1,42 @@
-import { EmptyState } from '@auterity/design-system';
+import { useCallback } from 'react';
+import { useNavigate, useSearchParams } from 'react-router';
+import { WorkflowList, type WorkflowListFilters } from '../../features/workflows/components/workflow-list';
 import { PageHeader } from '../page-header';
 
-/** Placeholder until the workflows list ships, so the navigation has no dead link. */
+const editorPath = (workflow: { id: string }) => `/workflows/${workflow.id}`;
+
+function readFilters(params: URLSearchParams): WorkflowListFilters {
+  const status = params.get('status');
+  return {
+    search: params.get('search') ?? '',
+    status: status === 'active' || status === 'inactive' ? status : '',
+    tag: params.get('tag') ?? '',
+  };
+}
+
+/** The workflows list; its filters live in the URL so a filtered view can be shared and survives reloads. */
 export function WorkflowsRoute() {
+  const [params, setParams] = useSearchParams();
+  const navigate = useNavigate();
+  const handleFiltersChange = useCallback(
+    (filters: WorkflowListFilters) => {
+      const next: Record<string, string> = {};
+      for (const [key, value] of Object.entries(filters)) if (value) next[key] = value;
+      setParams(next, { replace: true });
+    },
+    [setParams],
+  );
   return (
     <>
-      <PageHeader title="Workflows" />
-      <EmptyState
-        title="Workflows arrive soon"
-        description="You will draw workflows on a canvas here, run them, and watch every step. Credentials you store now will be ready for them."
+      <PageHeader
+        title="Workflows"
+        description="Automations your organization runs: draw them on a canvas, run them here, by API, on a schedule or from a webhook."
+      />
+      <WorkflowList
+        filters={readFilters(params)}
+        onFiltersChange={handleFiltersChange}
+        hrefOf={editorPath}
+        onOpen={(workflow) => void navigate(editorPath(workflow))}
       />
     </>
   );

@@ -1,0 +1,339 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Link, useBlocker, useNavigate, useParams } from 'react-router';
+import { Alert, Badge, Button, Modal, Spinner } from '@auterity/design-system';
+import { UpdateWorkflowBodySchema, type WorkflowDto, type WorkflowGraph } from '@auterity/workflow-contracts';
+import { CanvasPreview } from '../../features/canvas/components/canvas-preview';
+import { CanvasProvider } from '../../features/canvas/components/canvas-provider';
+import { NodeInspector } from '../../features/canvas/components/node-inspector';
+import { NodePalette } from '../../features/canvas/components/node-palette';
+import { WorkflowCanvas } from '../../features/canvas/components/workflow-canvas';
+import { useAddNodeAtCenter } from '../../features/canvas/hooks/use-add-node';
+import { useCanvasState } from '../../features/canvas/hooks/use-canvas-state';
+import type { NodeRunStates } from '../../features/canvas/hooks/use-node-run-state';
+import { RunPanel } from '../../features/executions/components/run-panel';
+import { useWorkflowRun, type WorkflowRun } from '../../features/executions/hooks/use-workflow-run';
+import { useExportWorkflow } from '../../features/workflows/api/export-workflow';
+import { useWorkflow } from '../../features/workflows/api/get-workflow';
+import { useUpdateWorkflow } from '../../features/workflows/api/update-workflow';
+import { DeleteWorkflowDialog } from '../../features/workflows/components/delete-workflow-dialog';
+import { VersionsDialog } from '../../features/workflows/components/versions-dialog';
+import { WebhookPanel } from '../../features/workflows/components/webhook-panel';
+import { splitTags, WorkflowDetailsForm, type WorkflowDetails } from '../../features/workflows/components/workflow-details-form';
+import { usePageTitle } from '../../hooks/use-page-title';
+import { usePermission } from '../../hooks/use-permission';
+import { ApiError } from '../../lib/api-client';
+import { downloadTextFile, fileSlug } from '../../utils/download-file';
+import { errorText, issueFieldErrors } from '../../utils/error-text';
+import './workflow-editor-route.css';
+
+function detailsOf(workflow: WorkflowDto): WorkflowDetails {
+  return {
+    name: workflow.name,
+    description: workflow.description ?? '',
+    tags: workflow.tags.join(', '),
+    isActive: workflow.isActive,
+  };
+}
+
+function sameDetails(a: WorkflowDetails, b: WorkflowDetails): boolean {
+  return (
+    a.name === b.name &&
+    a.description === b.description &&
+    splitTags(a.tags).join(',') === splitTags(b.tags).join(',') &&
+    a.isActive === b.isActive
+  );
+}
+
+/** What the canvas draws on each node: the shown run's step statuses and the problems pinned to nodes. */
+function runStatesOf(run: Pick<WorkflowRun, 'execution' | 'issues' | 'startError'>): NodeRunStates {
+  const states: Record<string, { status?: NonNullable<NodeRunStates[string]['status']>; issue?: string }> = {};
+  const execution = run.startError ? undefined : run.execution;
+  for (const step of execution?.steps ?? []) {
+    states[step.nodeId] = { status: step.status, ...(step.error ? { issue: step.error.message } : {}) };
+  }
+  const failedAt = execution?.error?.nodeId;
+  if (failedAt && execution?.error) states[failedAt] = { ...states[failedAt], issue: execution.error.message };
+  for (const issue of run.issues) {
+    if (!issue.nodeId) continue;
+    const previous = states[issue.nodeId]?.issue;
+    states[issue.nodeId] = { ...states[issue.nodeId], issue: previous ? `${previous} · ${issue.message}` : issue.message };
+  }
+  return states;
+}
+
+function EditorBody({ workflow }: { workflow: WorkflowDto }) {
+  const canvas = useCanvasState(workflow.canvasData);
+  const addNodeAtCenter = useAddNodeAtCenter(canvas);
+  const update = useUpdateWorkflow();
+  const exportWorkflow = useExportWorkflow();
+  const canRun = usePermission('workflows:execute') && workflow.abilities.canRun;
+  const canEdit = workflow.abilities.canEdit;
+  const [details, setDetails] = useState(() => detailsOf(workflow));
+  const [savedDetails, setSavedDetails] = useState(() => detailsOf(workflow));
+  const [detailErrors, setDetailErrors] = useState<Record<string, string>>({});
+  const [isVersionsOpen, setIsVersionsOpen] = useState(false);
+  const [isDeleting, setIsDeleting] = useState(false);
+  const [exportError, setExportError] = useState<string | null>(null);
+  const isDirty = canvas.isDirty || !sameDetails(details, savedDetails);
+  usePageTitle(details.name || 'Workflow');
+
+  /** Saves the graph and details; the saved workflow, or null when it could not be saved. */
+  const save = useCallback(async (): Promise<WorkflowDto | null> => {
+    const graph = canvas.snapshot();
+    const parsed = UpdateWorkflowBodySchema.safeParse({
+      name: details.name,
+      description: details.description.trim() ? details.description : null,
+      tags: splitTags(details.tags),
+      isActive: details.isActive,
+      canvasData: graph,
+    });
+    if (!parsed.success) {
+      setDetailErrors(issueFieldErrors(parsed.error.issues));
+      canvas.selectNode(null);
+      return null;
+    }
+    setDetailErrors({});
+    const sentDetails = details;
+    try {
+      const saved = await update.mutateAsync({ id: workflow.id, body: parsed.data });
+      canvas.markSaved(graph);
+      setSavedDetails(sentDetails);
+      return saved;
+    } catch {
+      return null;
+    }
+  }, [canvas, details, update, workflow.id]);
+
+  const prepareRun = useCallback(async (): Promise<number | null> => {
+    if (!isDirty) return workflow.version;
+    if (!canEdit) return workflow.version;
+    return (await save())?.version ?? null;
+  }, [isDirty, canEdit, save, workflow.version]);
+
+  const run = useWorkflowRun(workflow.id, prepareRun);
+  const { execution, issues, startError } = run;
+  const runStates = useMemo(() => runStatesOf({ execution, issues, startError }), [execution, issues, startError]);
+  const labels = useMemo(() => new Map(canvas.nodes.map((n) => [n.id, n.data.label ?? n.id])), [canvas.nodes]);
+  const nodeLabel = useCallback((id: string) => labels.get(id), [labels]);
+
+  // Ctrl/Cmd+S saves, also from inside the inspector's inputs.
+  const saveRef = useRef(save);
+  saveRef.current = save;
+  useEffect(() => {
+    const handleKeyDown = (event: KeyboardEvent) => {
+      if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 's') {
+        event.preventDefault();
+        if (canEdit) void saveRef.current();
+      }
+    };
+    window.addEventListener('keydown', handleKeyDown);
+    return () => window.removeEventListener('keydown', handleKeyDown);
+  }, [canEdit]);
+
+  // Closing the tab with unsaved changes asks first; so does leaving through a link (below).
+  useEffect(() => {
+    if (!isDirty) return undefined;
+    const handleBeforeUnload = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener('beforeunload', handleBeforeUnload);
+    return () => window.removeEventListener('beforeunload', handleBeforeUnload);
+  }, [isDirty]);
+  const isLeaving = useRef(false);
+  const navigate = useNavigate();
+  const blocker = useBlocker(
+    ({ currentLocation, nextLocation }) => !isLeaving.current && isDirty && currentLocation.pathname !== nextLocation.pathname,
+  );
+
+  const selected = canvas.selectedNode;
+  const selectedIssues = useMemo(() => {
+    const fields: Record<string, string> = {};
+    for (const issue of run.issues) {
+      if (issue.nodeId !== selected?.id || !issue.field?.startsWith('config.')) continue;
+      fields[issue.field.slice('config.'.length).split('.')[0] ?? ''] ??= issue.message;
+    }
+    return fields;
+  }, [run.issues, selected?.id]);
+  const hasWebhookTrigger = canvas.nodes.some((n) => n.type === 'trigger.webhook');
+  const saveError =
+    update.isError && !(update.error instanceof ApiError && update.error.code === 'validation_failed')
+      ? errorText(update.error)
+      : null;
+
+  const handleRestored = (restored: WorkflowDto) => {
+    canvas.reset(restored.canvasData);
+    setDetails(detailsOf(restored));
+    setSavedDetails(detailsOf(restored));
+  };
+
+  return (
+    <div className="workflow-editor">
+      <header className="editor-bar">
+        <div className="editor-bar__title">
+          <Link to="/workflows" className="editor-bar__back">
+            Workflows
+          </Link>
+          <span aria-hidden="true" className="muted">
+            /
+          </span>
+          <h1 className="editor-bar__name" data-testid="workflow-title">
+            {details.name || 'Untitled workflow'}
+          </h1>
+          <Badge tone="neutral">v{workflow.version}</Badge>
+          <span className={isDirty ? 'save-state save-state--dirty' : 'save-state'} data-testid="save-state" role="status">
+            {update.isPending ? 'Saving…' : isDirty ? 'Unsaved changes' : 'All changes saved'}
+          </span>
+        </div>
+        <div className="editor-bar__actions">
+          <Button variant="ghost" size="sm" onClick={() => setIsVersionsOpen(true)}>
+            History
+          </Button>
+          <Button
+            variant="ghost"
+            size="sm"
+            loading={exportWorkflow.isPending}
+            onClick={() =>
+              exportWorkflow.mutate(workflow.id, {
+                onSuccess: (data) =>
+                  downloadTextFile(`${fileSlug(data.name)}.workflow.json`, `${JSON.stringify(data, null, 2)}\n`),
+                onError: (error) => setExportError(errorText(error)),
+              })
+            }
+          >
+            Export
+          </Button>
+          {canEdit ? (
+            <Button
+              variant="secondary"
+              data-testid="save-workflow-button"
+              loading={update.isPending}
+              disabled={!isDirty}
+              title="Save (Ctrl+S)"
+              onClick={() => void save()}
+            >
+              Save
+            </Button>
+          ) : null}
+          <Button data-testid="execute-workflow-button" loading={run.isStarting} disabled={!canRun} onClick={run.start}>
+            ▶ Run
+          </Button>
+        </div>
+      </header>
+      {saveError ? <Alert tone="error">Not saved: {saveError}</Alert> : null}
+      {exportError ? <Alert tone="error">{exportError}</Alert> : null}
+      <div className="editor-body">
+        <NodePalette onAdd={addNodeAtCenter} disabled={!canEdit} />
+        <div className="editor-center">
+          <WorkflowCanvas
+            canvas={canvas}
+            runStates={runStates}
+            readOnly={!canEdit}
+            {...(workflow.canvasData.viewport ? { defaultViewport: workflow.canvasData.viewport } : {})}
+          />
+          <RunPanel workflowId={workflow.id} run={run} canRun={canRun} nodeLabel={nodeLabel} />
+        </div>
+        <aside className="editor-side" aria-label={selected ? 'Node inspector' : 'Workflow details'}>
+          {selected ? (
+            <NodeInspector
+              node={selected}
+              serverIssues={selectedIssues}
+              readOnly={!canEdit}
+              onChange={(patch) => canvas.updateNodeData(selected.id, patch)}
+              onDelete={() => canvas.removeNode(selected.id)}
+              onClose={() => canvas.selectNode(null)}
+            />
+          ) : (
+            <>
+              <section className="side-section" aria-labelledby="details-title">
+                <h2 id="details-title" className="side-section__title">
+                  Workflow
+                </h2>
+                <WorkflowDetailsForm details={details} errors={detailErrors} readOnly={!canEdit} onChange={setDetails} />
+              </section>
+              <WebhookPanel workflow={workflow} hasWebhookTrigger={hasWebhookTrigger} />
+              <section className="side-section" aria-labelledby="tips-title">
+                <h3 id="tips-title" className="side-section__title">
+                  Tips
+                </h3>
+                <ul className="tips">
+                  <li>Select a node to edit its settings here.</li>
+                  <li>Drag from a node’s right handle to another node’s left handle to connect them.</li>
+                  <li>Delete removes the selected node or connection; Ctrl+S saves.</li>
+                </ul>
+              </section>
+              {canEdit ? (
+                <section className="side-section">
+                  <Button variant="ghost" size="sm" className="danger-text" onClick={() => setIsDeleting(true)}>
+                    Delete workflow…
+                  </Button>
+                </section>
+              ) : null}
+            </>
+          )}
+        </aside>
+      </div>
+      <VersionsDialog
+        workflow={workflow}
+        open={isVersionsOpen}
+        isDirty={isDirty}
+        onClose={() => setIsVersionsOpen(false)}
+        onRestored={handleRestored}
+        renderPreview={(graph: WorkflowGraph, label: string) => <CanvasPreview graph={graph} label={label} />}
+      />
+      <DeleteWorkflowDialog
+        workflow={isDeleting ? workflow : null}
+        onClose={() => setIsDeleting(false)}
+        onDeleted={() => {
+          isLeaving.current = true;
+          void navigate('/workflows', { replace: true });
+        }}
+      />
+      <Modal
+        open={blocker.state === 'blocked'}
+        role="alertdialog"
+        title="Leave without saving?"
+        description="Your changes to this workflow have not been saved."
+        onClose={() => blocker.reset?.()}
+        footer={
+          <>
+            <Button variant="secondary" onClick={() => blocker.reset?.()}>
+              Stay
+            </Button>
+            <Button variant="danger" onClick={() => blocker.proceed?.()}>
+              Leave without saving
+            </Button>
+          </>
+        }
+      />
+    </div>
+  );
+}
+
+/** `/workflows/:workflowId`: the editor — palette, canvas, inspector, run panel — for one workflow. */
+export function WorkflowEditorRoute() {
+  const { workflowId = '' } = useParams();
+  const workflow = useWorkflow(workflowId);
+  if (workflow.isPending) {
+    return (
+      <div className="page-loading-inline">
+        <Spinner label="Loading the workflow" />
+      </div>
+    );
+  }
+  if (workflow.isError) {
+    const isMissing = workflow.error instanceof ApiError && (workflow.error.status === 404 || workflow.error.status === 400);
+    return (
+      <div className="route-error">
+        <Alert tone="error">
+          {isMissing ? 'This workflow does not exist, or you cannot see it.' : errorText(workflow.error)}
+        </Alert>
+        <p>
+          <Link to="/workflows">Back to the workflows</Link>
+        </p>
+      </div>
+    );
+  }
+  return (
+    <CanvasProvider key={workflowId}>
+      <EditorBody workflow={workflow.data} />
+    </CanvasProvider>
+  );
+}

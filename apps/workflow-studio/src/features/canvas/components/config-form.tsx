@@ -1,0 +1,213 @@
+import { useState } from 'react';
+import { Checkbox, Select, TextField } from '@auterity/design-system';
+import type { NodeType } from '@auterity/workflow-contracts';
+import { configFields, type ConfigField } from '../utils/config-fields';
+
+interface ConfigFormProps {
+  nodeId: string;
+  type: NodeType;
+  config: Record<string, unknown>;
+  /** Problems by field, from the config schema (and the last run's validation). */
+  issues: Record<string, string>;
+  onChange: (config: Record<string, unknown>) => void;
+  readOnly?: boolean;
+}
+
+/** `data-testid` of the first text input of the form, which the product spec's scenarios fill. */
+const FIRST_TEXT_TEST_ID = 'node-config-input';
+
+function withValue(config: Record<string, unknown>, name: string, value: unknown): Record<string, unknown> {
+  const next = { ...config };
+  if (value === undefined) delete next[name];
+  else next[name] = value;
+  return next;
+}
+
+/** Text shown for a JSON-edited value: strings as they are (templates), anything else as JSON. */
+function jsonText(value: unknown): string {
+  if (value === undefined) return '';
+  if (typeof value === 'string') return value;
+  return JSON.stringify(value, null, 2);
+}
+
+/**
+ * A value typed into a JSON field: JSON when it parses; otherwise plain text, except for fields
+ * whose schema needs structure (objects, lists), which report the syntax error instead.
+ */
+function parseJsonInput(text: string, isStructured: boolean): { ok: true; value: unknown } | { ok: false } {
+  if (text.trim() === '') return { ok: true, value: undefined };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return isStructured ? { ok: false } : { ok: true, value: text };
+  }
+}
+
+const STRUCTURED_FIELDS = new Set(['headers', 'query', 'cases']);
+
+function JsonField({
+  field,
+  value,
+  error,
+  onChange,
+  readOnly,
+  inputId,
+}: {
+  field: Extract<ConfigField, { kind: 'json' }>;
+  value: unknown;
+  error: string | undefined;
+  onChange: (value: unknown) => void;
+  readOnly: boolean;
+  inputId: string;
+}) {
+  const [text, setText] = useState(() => jsonText(value));
+  const [syntaxError, setSyntaxError] = useState<string | null>(null);
+  const message = syntaxError ?? error;
+  return (
+    <div className="ds-field">
+      <label className="ds-field__label" htmlFor={inputId}>
+        {field.label}
+        {field.required ? null : <span className="field-optional"> (optional)</span>}
+      </label>
+      <textarea
+        id={inputId}
+        className="ds-input code-input"
+        rows={4}
+        spellCheck={false}
+        value={text}
+        readOnly={readOnly}
+        aria-invalid={message ? true : undefined}
+        aria-describedby={`${inputId}-hint`}
+        onChange={(event) => {
+          setText(event.target.value);
+          const parsed = parseJsonInput(event.target.value, STRUCTURED_FIELDS.has(field.name));
+          if (!parsed.ok) return setSyntaxError('Not valid JSON yet');
+          setSyntaxError(null);
+          onChange(parsed.value);
+        }}
+      />
+      <span id={`${inputId}-hint`} className={message ? 'ds-field__error' : 'ds-field__hint'}>
+        {message ?? field.description ?? 'JSON'}
+      </span>
+    </div>
+  );
+}
+
+/**
+ * The config form of a node, generated from its type's contract schema: strings become inputs or
+ * textareas, enums selects, numbers number inputs, booleans checkboxes, and anything structured a
+ * JSON textarea. Every change is written to the node at once; the schema's messages show inline.
+ */
+export function ConfigForm({ nodeId, type, config, issues, onChange, readOnly = false }: ConfigFormProps) {
+  const fields = configFields(type);
+  const firstText = fields.find((f) => f.kind === 'text')?.name;
+  if (fields.length === 0) return <p className="muted small">This node has nothing to configure.</p>;
+
+  return (
+    <div className="stack-form">
+      {fields.map((field) => {
+        const value = config[field.name];
+        const error = issues[field.name];
+        const inputId = `config-${nodeId}-${field.name}`;
+        const optional = 'required' in field && !field.required ? ' (optional)' : '';
+        switch (field.kind) {
+          case 'text':
+            return field.multiline ? (
+              <div key={field.name} className="ds-field">
+                <label className="ds-field__label" htmlFor={inputId}>
+                  {field.label}
+                  {optional ? <span className="field-optional">{optional}</span> : null}
+                </label>
+                <textarea
+                  id={inputId}
+                  className="ds-input code-input"
+                  rows={field.name === 'expression' ? 3 : 5}
+                  value={typeof value === 'string' ? value : ''}
+                  readOnly={readOnly}
+                  data-testid={field.name === firstText ? FIRST_TEXT_TEST_ID : undefined}
+                  aria-invalid={error ? true : undefined}
+                  aria-describedby={`${inputId}-hint`}
+                  onChange={(event) => onChange(withValue(config, field.name, event.target.value))}
+                />
+                <span id={`${inputId}-hint`} className={error ? 'ds-field__error' : 'ds-field__hint'}>
+                  {error ?? field.description ?? ''}
+                </span>
+              </div>
+            ) : (
+              <TextField
+                key={field.name}
+                label={`${field.label}${optional}`}
+                value={typeof value === 'string' ? value : ''}
+                readOnly={readOnly}
+                spellCheck={false}
+                data-testid={field.name === firstText ? FIRST_TEXT_TEST_ID : undefined}
+                {...(field.description ? { hint: field.description } : {})}
+                {...(error ? { error } : {})}
+                onChange={(event) =>
+                  onChange(
+                    withValue(config, field.name, event.target.value === '' && !field.required ? undefined : event.target.value),
+                  )
+                }
+              />
+            );
+          case 'number':
+            return (
+              <TextField
+                key={field.name}
+                label={`${field.label}${optional}`}
+                type="number"
+                inputMode={field.isInt ? 'numeric' : 'decimal'}
+                step={field.isInt ? 1 : 'any'}
+                min={field.min}
+                max={field.max}
+                readOnly={readOnly}
+                value={typeof value === 'number' ? String(value) : ''}
+                {...(field.description ? { hint: field.description } : {})}
+                {...(error ? { error } : {})}
+                onChange={(event) => {
+                  const raw = event.target.value;
+                  const parsed = raw === '' ? undefined : Number(raw);
+                  onChange(withValue(config, field.name, parsed !== undefined && Number.isNaN(parsed) ? undefined : parsed));
+                }}
+              />
+            );
+          case 'boolean':
+            return (
+              <Checkbox
+                key={field.name}
+                label={field.label}
+                disabled={readOnly}
+                checked={value === true}
+                {...(field.description ? { description: field.description } : {})}
+                onChange={(event) => onChange(withValue(config, field.name, event.target.checked))}
+              />
+            );
+          case 'enum':
+            return (
+              <Select
+                key={field.name}
+                label={field.label}
+                disabled={readOnly}
+                value={typeof value === 'string' ? value : (field.defaultValue ?? field.options[0] ?? '')}
+                options={field.options.map((option) => ({ value: option, label: option }))}
+                {...(error ? { error } : {})}
+                onChange={(event) => onChange(withValue(config, field.name, event.target.value))}
+              />
+            );
+          case 'json':
+            return (
+              <JsonField
+                key={`${nodeId}-${field.name}`}
+                field={field}
+                value={value}
+                error={error}
+                readOnly={readOnly}
+                inputId={inputId}
+                onChange={(next) => onChange(withValue(config, field.name, next))}
+              />
+            );
+        }
+      })}
+    </div>
+  );
+}
