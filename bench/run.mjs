@@ -55,11 +55,17 @@ function apiCommand(ctx, extraEnv = {}) {
     RATE_LIMIT_IP_PER_MIN: '100000000',
     RATE_LIMIT_AUTH_PER_MIN: '100000000',
     RATE_LIMIT_ACTOR_PER_MIN: '100000000',
+    RATE_LIMIT_WEBHOOK_PER_MIN: '100000000',
     ...extraEnv,
   };
   if (process.env.DATABASE_URL) env.DATABASE_URL = process.env.DATABASE_URL;
   else env.DATA_DIR = ctx.makeTempDir('auterity-bench-data-');
-  if (process.env.REDIS_URL) env.REDIS_URL = process.env.REDIS_URL;
+  if (process.env.REDIS_URL) {
+    env.REDIS_URL = process.env.REDIS_URL;
+    // Queued executions are measured with worker processes of their own (measureQueued), so no
+    // API process of the run takes jobs from the shared queue.
+    env.RUN_WORKER_IN_API ??= 'false';
+  }
   return {
     args: [API_ENTRY],
     env,
@@ -89,6 +95,11 @@ const servers = {
     readyPath: '/api/health',
     command: (ctx) => apiCommand(ctx),
   },
+  'api-queue': {
+    description: 'the API bundle without an in-process worker (RUN_WORKER_IN_API=false): only queues executions',
+    readyPath: '/api/health',
+    command: (ctx) => apiCommand(ctx, { RUN_WORKER_IN_API: 'false' }),
+  },
   'api-nolimit': {
     description: 'the same API bundle with RATE_LIMIT_ENABLED=false (to price the limiter)',
     readyPath: '/api/health',
@@ -110,6 +121,52 @@ async function signedInHeaders(ctx, serverName) {
   return { headers: { authorization: `Bearer ${token}` } };
 }
 
+/** webhook → Transform (JSONata) → Respond: the engine's synchronous path, persisted with its steps. */
+const WEBHOOK_GRAPH = {
+  nodes: [
+    { id: 'hook', type: 'trigger.webhook', position: { x: 0, y: 0 }, data: { config: {} } },
+    {
+      id: 'total',
+      type: 'transform',
+      position: { x: 200, y: 0 },
+      data: { config: { expression: '{ "orderId": body.order.id, "total": $sum(body.order.items.price) }' } },
+    },
+    { id: 'reply', type: 'respond', position: { x: 400, y: 0 }, data: { config: { value: '{{ $ }}', status: 200 } } },
+  ],
+  edges: [
+    { id: 'e1', source: 'hook', target: 'total' },
+    { id: 'e2', source: 'total', target: 'reply' },
+  ],
+};
+
+/** Creates one workflow on `serverName` (cached per server) and returns its id and webhook URL. */
+async function benchWorkflow(ctx, serverName, canvasData) {
+  ctx.cache ??= {};
+  const key = `${serverName}:${JSON.stringify(canvasData).length}`;
+  if (ctx.cache[key]) return ctx.cache[key];
+  const { headers } = await signedInHeaders(ctx, serverName);
+  const base = ctx.servers[serverName].url;
+  const res = await fetch(`${base}/api/workflows`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'bench', canvasData }),
+  });
+  if (res.status !== 201) throw new Error(`bench workflow creation failed: ${res.status} ${await res.text()}`);
+  const workflow = await res.json();
+  ctx.cache[key] = { id: workflow.id, headers, webhookUrl: workflow.webhookPath ? base + workflow.webhookPath : null };
+  return ctx.cache[key];
+}
+
+async function webhookSetup(ctx) {
+  const { webhookUrl } = await benchWorkflow(ctx, 'api', WEBHOOK_GRAPH);
+  return {
+    url: webhookUrl,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ order: { id: 42, items: [{ price: 2.5 }, { price: 4 }, { price: 10 }] } }),
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Scenarios: what autocannon hits, in order. Fields:
 //   name          unique label (table, JSON)
@@ -119,6 +176,7 @@ async function signedInHeaders(ctx, serverName) {
 //   setup(ctx)    optional async hook run once before the scenario, after servers are ready; may
 //                 return { url, method, headers, body, connections } overrides (e.g. a login token)
 //   connections?  defaults to BENCH_CONNECTIONS (50)
+//   durationSec?  measured seconds for this scenario (ignored with --quick)
 //   method?, headers? ({ name: value }), body? (string, or object sent as JSON)
 // ---------------------------------------------------------------------------------------------
 
@@ -143,7 +201,110 @@ const scenarios = [
     path: '/api/auth/me',
     setup: (ctx) => signedInHeaders(ctx, 'api-nolimit'),
   },
+  {
+    // Every request is one whole execution: webhook lookup (cached), JSONata, Respond, and the
+    // execution with its 3 steps inserted in one statement before the answer.
+    name: 'webhook → transform → respond (10 conns)',
+    server: 'api',
+    connections: 10,
+    durationSec: 15,
+    setup: webhookSetup,
+  },
+  {
+    name: 'webhook → transform → respond (100 conns)',
+    server: 'api',
+    connections: 100,
+    durationSec: 15,
+    setup: webhookSetup,
+  },
 ];
+
+/** Engine targets (issue: executions/s ≥ 25% of bare Express, p99 < 30 ms at 10 and < 150 ms at 100, no errors). */
+const WEBHOOK_CHECKS = [
+  { scenario: 'webhook → transform → respond (10 conns)', minRatio: 0.25, maxP99Ms: 30 },
+  { scenario: 'webhook → transform → respond (100 conns)', minRatio: 0.25, maxP99Ms: 150 },
+];
+
+function evaluateWebhookChecks(rows) {
+  const baseline = rows.find((r) => r.name === BASELINE_SCENARIO);
+  return WEBHOOK_CHECKS.map((spec) => {
+    const row = rows.find((r) => r.name === spec.scenario);
+    if (!row || !baseline) return { ...spec, pass: false, line: `${spec.scenario}: missing rows — FAIL` };
+    const ratio = row.requestsPerSec / baseline.requestsPerSec;
+    const pass = ratio >= spec.minRatio && row.latencyMs.p99 < spec.maxP99Ms && row.errors === 0;
+    return {
+      ...spec,
+      ratio: Number(ratio.toFixed(3)),
+      pass,
+      line:
+        `${spec.scenario}: ${fmt(row.requestsPerSec, 0)} executions/s = ${(ratio * 100).toFixed(1)}% of bare Express (target ≥ ${spec.minRatio * 100}%), ` +
+        `p99 ${row.latencyMs.p99} ms (target < ${spec.maxP99Ms}), errors ${row.errors} — ${pass ? 'PASS' : 'FAIL'}`,
+    };
+  });
+}
+
+/** Manual trigger → Transform → Text, run through the queue by worker processes. */
+const QUEUED_GRAPH = {
+  nodes: [
+    { id: 'start', type: 'trigger.manual', position: { x: 0, y: 0 }, data: { config: {} } },
+    { id: 'calc', type: 'transform', position: { x: 200, y: 0 }, data: { config: { expression: '{ "n": n * 2 }' } } },
+    { id: 'say', type: 'text', position: { x: 400, y: 0 }, data: { config: { text: 'n is {{ n }}' } } },
+  ],
+  edges: [
+    { id: 'e1', source: 'start', target: 'calc' },
+    { id: 'e2', source: 'calc', target: 'say' },
+  ],
+};
+
+/**
+ * Queued (async) throughput: N executions accepted with 202 by an API without a worker, then run
+ * by `workers` worker processes (BullMQ); executions/s from the first request to the last one
+ * finished. Needs DATABASE_URL and REDIS_URL (the durable path only exists in services mode).
+ */
+async function measureQueued(ctx, workers, total) {
+  const api = ctx.servers['api-queue'];
+  const { id, headers } = await benchWorkflow(ctx, 'api-queue', QUEUED_GRAPH);
+  const env = apiCommand(
+    { makeTempDir: () => '' },
+    { RUN_WORKER_IN_API: 'false', WORKER_CONCURRENCY: '50', WORKER_CONCURRENCY_PER_ORG: '50' },
+  ).env;
+  const procs = [];
+  for (let i = 0; i < workers; i++)
+    procs.push(spawnTracked(`worker-${i}`, process.execPath, [API_ENTRY, '--worker'], { env: baseEnv(env) }));
+  await timeout(1500); // workers connect
+  const started = Date.now();
+  let next = 0;
+  const post = async () => {
+    while (next < total) {
+      next++;
+      const res = await fetch(`${api.url}/api/workflows/${id}/execute`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ input: { n: next } }),
+      });
+      if (res.status !== 202) throw new Error(`queued bench: execute answered ${res.status}`);
+      await res.arrayBuffer();
+    }
+  };
+  await Promise.all(Array.from({ length: 20 }, post));
+  const count = async (status) => {
+    const res = await fetch(`${api.url}/api/executions?workflowId=${id}&status=${status}&limit=1`, { headers });
+    return (await res.json()).items.length;
+  };
+  const deadline = Date.now() + 120_000;
+  while ((await count('pending')) + (await count('running')) > 0 && Date.now() < deadline) await timeout(50);
+  const elapsedSec = (Date.now() - started) / 1000;
+  const failed = await count('failed');
+  await Promise.all(procs.map(stopChild));
+  ctx.cache = {}; // the next phase uses a fresh workflow
+  return {
+    workers,
+    executions: total,
+    elapsedSec: Number(elapsedSec.toFixed(2)),
+    executionsPerSec: Number((total / elapsedSec).toFixed(1)),
+    failed,
+  };
+}
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -674,6 +835,7 @@ async function main() {
   );
 
   const needed = [...new Set(scenarios.flatMap(requiredServers))];
+  if (process.env.DATABASE_URL && process.env.REDIS_URL) needed.push('api-queue');
   console.log(`\nstarting servers: ${needed.join(', ')}`);
   const started = await Promise.all(needed.map(startServer));
   const running = Object.fromEntries(started.map((s) => [s.name, s]));
@@ -684,15 +846,16 @@ async function main() {
   const rows = [];
   for (const scenario of scenarios) {
     const spec = await resolveScenario(scenario, ctx);
+    const durationSec = options.quick ? options.durationSec : (scenario.durationSec ?? options.durationSec);
     if (options.warmupSec > 0) {
       process.stdout.write(`\n${scenario.name}: warm-up ${options.warmupSec} s... `);
       await autocannon({ ...spec, durationSec: options.warmupSec });
-      process.stdout.write(`measuring ${options.durationSec} s... `);
+      process.stdout.write(`measuring ${durationSec} s... `);
     } else {
-      process.stdout.write(`\n${scenario.name}: measuring ${options.durationSec} s... `);
+      process.stdout.write(`\n${scenario.name}: measuring ${durationSec} s... `);
     }
-    const result = await autocannon({ ...spec, durationSec: options.durationSec });
-    const row = toRow(scenario, spec, result, options.durationSec);
+    const result = await autocannon({ ...spec, durationSec });
+    const row = toRow(scenario, spec, result, durationSec);
     rows.push(row);
     process.stdout.write(`${fmt(row.requestsPerSec, 0)} req/s`);
   }
@@ -707,9 +870,28 @@ async function main() {
   const check = evaluateCheck(rows);
   const authCheck = evaluateLatencyCheck(rows, AUTH_CHECK);
   const limiterCost = evaluateLimiterCost(rows, LIMITER_COST);
+  const webhookChecks = evaluateWebhookChecks(rows);
   console.log(`\n${check.line}`);
   console.log(authCheck.line);
   console.log(limiterCost.line);
+  for (const c of webhookChecks) console.log(c.line);
+
+  let queued = null;
+  if (process.env.DATABASE_URL && process.env.REDIS_URL) {
+    const total = options.quick ? 300 : 2000;
+    queued = [];
+    for (const workers of [1, 2]) {
+      process.stdout.write(`\nqueued executions with ${workers} worker(s): ${total} executions... `);
+      const result = await measureQueued(ctx, workers, total);
+      queued.push(result);
+      process.stdout.write(
+        `${result.executionsPerSec} executions/s (${result.elapsedSec} s, ${result.failed ? 'some failed' : 'none failed'})`,
+      );
+    }
+    console.log('');
+  } else {
+    console.log('queued executions: skipped (needs DATABASE_URL and REDIS_URL: the queue is BullMQ on Redis)');
+  }
 
   await cleanup();
 
@@ -727,8 +909,9 @@ async function main() {
     },
     rows,
     check,
-    checks: [check, authCheck],
+    checks: [check, authCheck, ...webhookChecks],
     limiterCost,
+    queued,
   });
   console.log(`results: ${path.relative(ROOT, file)} (and bench/results/latest.json)`);
 }

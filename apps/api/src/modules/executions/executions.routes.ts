@@ -7,6 +7,7 @@ import {
   IdParamsSchema,
   ListExecutionsQuerySchema,
   TERMINAL_STATUSES,
+  type ExecutionEvent,
   WorkflowParamsSchema,
 } from '@auterity/workflow-contracts';
 import { actorOf, defineRoute, type RouteDefinition } from '../../http/define-route';
@@ -138,15 +139,23 @@ export function executionsRoutes(
         let ended = false;
         let finish: () => void = () => undefined;
         const closed = new Promise<void>((resolve) => (finish = resolve));
+        res.on('close', () => finish());
+        const isEnd = (status: string) => (TERMINAL_STATUSES as readonly string[]).includes(status);
         const send = (event: string, data: unknown) => {
           if (!ended) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
         };
-        const { current, stop } = await service.follow(actorOf({ actor }), input.params.id, (event) => {
+        const deliver = (event: ExecutionEvent) => {
           if (event.type === 'step') send('step', event.step);
           else {
             send('status', { status: event.status });
-            if ((TERMINAL_STATUSES as readonly string[]).includes(event.status)) finish();
+            if (isEnd(event.status)) finish();
           }
+        };
+        // Events that arrive while the snapshot loads wait for it: nothing is written before the headers.
+        let early: ExecutionEvent[] | null = [];
+        const { current, stop } = await service.follow(actorOf({ actor }), input.params.id, (event) => {
+          if (early) early.push(event);
+          else deliver(event);
         });
         res.writeHead(200, {
           'content-type': 'text/event-stream',
@@ -155,9 +164,10 @@ export function executionsRoutes(
           connection: 'keep-alive',
         });
         send('snapshot', current);
-        if ((TERMINAL_STATUSES as readonly string[]).includes(current.status)) finish();
+        if (isEnd(current.status)) finish();
+        for (const event of early) deliver(event);
+        early = null;
         const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), SSE_KEEPALIVE_MS);
-        req.on('close', finish);
         await closed;
         ended = true;
         clearInterval(keepAlive);
