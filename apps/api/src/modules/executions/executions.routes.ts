@@ -135,7 +135,7 @@ export function executionsRoutes(
       input: { params: IdParamsSchema },
       errors: [401, 403, 404],
       response: { description: 'text/event-stream', schema: z.unknown() },
-      handle: async ({ input, actor, req, res }) => {
+      handle: async ({ input, actor, res }) => {
         let ended = false;
         let finish: () => void = () => undefined;
         const closed = new Promise<void>((resolve) => (finish = resolve));
