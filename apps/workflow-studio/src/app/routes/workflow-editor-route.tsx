@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useBlocker, useNavigate, useParams } from 'react-router';
 import { Alert, Badge, Button, Modal, Spinner } from '@auterity/design-system';
-import { UpdateWorkflowBodySchema, type WorkflowDto, type WorkflowGraph } from '@auterity/workflow-contracts';
+import { TERMINAL_STATUSES, UpdateWorkflowBodySchema, type WorkflowDto, type WorkflowGraph } from '@auterity/workflow-contracts';
 import { CanvasPreview } from '../../features/canvas/components/canvas-preview';
 import { CanvasProvider } from '../../features/canvas/components/canvas-provider';
 import { NodeInspector } from '../../features/canvas/components/node-inspector';
@@ -9,9 +9,9 @@ import { NodePalette } from '../../features/canvas/components/node-palette';
 import { WorkflowCanvas } from '../../features/canvas/components/workflow-canvas';
 import { useAddNodeAtCenter } from '../../features/canvas/hooks/use-add-node';
 import { useCanvasState } from '../../features/canvas/hooks/use-canvas-state';
-import type { NodeRunStates } from '../../features/canvas/hooks/use-node-run-state';
+import { runStatesFor } from '../../features/canvas/utils/run-states';
 import { RunPanel } from '../../features/executions/components/run-panel';
-import { useWorkflowRun, type WorkflowRun } from '../../features/executions/hooks/use-workflow-run';
+import { useWorkflowRun } from '../../features/executions/hooks/use-workflow-run';
 import { useExportWorkflow } from '../../features/workflows/api/export-workflow';
 import { useWorkflow } from '../../features/workflows/api/get-workflow';
 import { useUpdateWorkflow } from '../../features/workflows/api/update-workflow';
@@ -42,23 +42,6 @@ function sameDetails(a: WorkflowDetails, b: WorkflowDetails): boolean {
     splitTags(a.tags).join(',') === splitTags(b.tags).join(',') &&
     a.isActive === b.isActive
   );
-}
-
-/** What the canvas draws on each node: the shown run's step statuses and the problems pinned to nodes. */
-function runStatesOf(run: Pick<WorkflowRun, 'execution' | 'issues' | 'startError'>): NodeRunStates {
-  const states: Record<string, { status?: NonNullable<NodeRunStates[string]['status']>; issue?: string }> = {};
-  const execution = run.startError ? undefined : run.execution;
-  for (const step of execution?.steps ?? []) {
-    states[step.nodeId] = { status: step.status, ...(step.error ? { issue: step.error.message } : {}) };
-  }
-  const failedAt = execution?.error?.nodeId;
-  if (failedAt && execution?.error) states[failedAt] = { ...states[failedAt], issue: execution.error.message };
-  for (const issue of run.issues) {
-    if (!issue.nodeId) continue;
-    const previous = states[issue.nodeId]?.issue;
-    states[issue.nodeId] = { ...states[issue.nodeId], issue: previous ? `${previous} · ${issue.message}` : issue.message };
-  }
-  return states;
 }
 
 function EditorBody({ workflow }: { workflow: WorkflowDto }) {
@@ -112,7 +95,20 @@ function EditorBody({ workflow }: { workflow: WorkflowDto }) {
 
   const run = useWorkflowRun(workflow.id, prepareRun);
   const { execution, issues, startError } = run;
-  const runStates = useMemo(() => runStatesOf({ execution, issues, startError }), [execution, issues, startError]);
+  const shown = startError ? undefined : execution;
+  // Dragging changes positions on every frame; the overlay only depends on which nodes exist.
+  const nodeKey = canvas.nodes.map((n) => n.id).join('|');
+  const structuralNodes = useMemo(() => canvas.nodes, [nodeKey]);
+  const runStates = useMemo(
+    () =>
+      runStatesFor(structuralNodes, canvas.edges, {
+        steps: shown?.steps ?? [],
+        isLive: shown !== undefined && !TERMINAL_STATUSES.includes(shown.status),
+        failure: shown?.error?.nodeId ? { nodeId: shown.error.nodeId, message: shown.error.message } : undefined,
+        issues,
+      }),
+    [shown, issues, structuralNodes, canvas.edges],
+  );
   const labels = useMemo(() => new Map(canvas.nodes.map((n) => [n.id, n.data.label ?? n.id])), [canvas.nodes]);
   const nodeLabel = useCallback((id: string) => labels.get(id), [labels]);
 

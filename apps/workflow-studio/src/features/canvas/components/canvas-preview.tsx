@@ -1,10 +1,24 @@
-import { useMemo } from 'react';
-import { Background, BackgroundVariant, ReactFlow, ReactFlowProvider } from '@xyflow/react';
+import { useEffect, useMemo } from 'react';
+import { Background, BackgroundVariant, ReactFlow, ReactFlowProvider, useNodesInitialized, useReactFlow } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import '../canvas.css';
 import type { WorkflowGraph } from '@auterity/workflow-contracts';
 import { nodeTypes } from '../node-types';
 import { toCanvas, type CanvasEdge, type CanvasNode } from '../utils/flow-graph';
+
+const FIT_VIEW_OPTIONS = { maxZoom: 0.9, padding: 0.15 } as const;
+const PRO_OPTIONS = { hideAttribution: true } as const;
+const EDGE_OPTIONS = { type: 'smoothstep' } as const;
+
+/** Fits the graph once every node is measured (see WorkflowCanvas). */
+function FitOnceMeasured() {
+  const flow = useReactFlow();
+  const isInitialized = useNodesInitialized();
+  useEffect(() => {
+    if (isInitialized) void flow.fitView(FIT_VIEW_OPTIONS);
+  }, [isInitialized, flow]);
+  return null;
+}
 
 /** A read-only drawing of a graph (an old version, a template), in its own React Flow store. */
 export function CanvasPreview({ graph, label }: { graph: WorkflowGraph; label: string }) {
@@ -16,18 +30,17 @@ export function CanvasPreview({ graph, label }: { graph: WorkflowGraph; label: s
           nodes={nodes}
           edges={edges}
           nodeTypes={nodeTypes}
-          fitView
-          fitViewOptions={{ maxZoom: 0.9, padding: 0.2 }}
           nodesDraggable={false}
           nodesConnectable={false}
           elementsSelectable={false}
           panOnDrag={false}
           zoomOnScroll={false}
           zoomOnDoubleClick={false}
-          proOptions={{ hideAttribution: true }}
-          defaultEdgeOptions={{ type: 'smoothstep' }}
+          proOptions={PRO_OPTIONS}
+          defaultEdgeOptions={EDGE_OPTIONS}
         >
           <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
+          <FitOnceMeasured />
         </ReactFlow>
       </ReactFlowProvider>
     </div>

@@ -29,8 +29,9 @@ interface WorkflowCanvasProps {
 
 const DELETE_KEYS = ['Delete', 'Backspace'];
 const EDGE_OPTIONS = { type: 'smoothstep' } as const;
-const FIT_VIEW_OPTIONS = { maxZoom: 1, padding: 0.3 } as const;
+const FIT_VIEW_OPTIONS = { maxZoom: 1, padding: 0.15 } as const;
 const PRO_OPTIONS = { hideAttribution: true } as const;
+const MINIMAP_STYLE = { width: 150, height: 96 } as const;
 
 function isNodeType(value: string): value is NodeType {
   return (NODE_TYPES as readonly string[]).includes(value);
@@ -97,7 +98,7 @@ export function WorkflowCanvas({ canvas, runStates, readOnly = false, defaultVie
         >
           <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />
           <Controls showInteractive={false} />
-          <MiniMap pannable zoomable className="workflow-canvas__minimap" ariaLabel="Canvas overview" />
+          <MiniMap pannable zoomable className="workflow-canvas__minimap" style={MINIMAP_STYLE} ariaLabel="Canvas overview" />
         </ReactFlow>
       </NodeRunStateContext.Provider>
       {canvas.nodes.length === 0 ? (

@@ -157,7 +157,7 @@ export function RunPanel({ workflowId, run, canRun, nodeLabel }: RunPanelProps) 
               {startError.code === 'workflow_invalid' ? 'The workflow cannot run yet' : 'The run did not start'}
             </h3>
             <p className="run-result__message" data-testid="error-message">
-              {errorText(startError)}
+              {startError.code === 'workflow_invalid' ? startError.message : errorText(startError)}
             </p>
             {run.issues.length > 0 ? (
               <ul className="issue-list" data-testid="validation-issues">
