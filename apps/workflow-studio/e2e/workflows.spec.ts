@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
 
 const PASSWORD = 'a calm and long passphrase';
@@ -105,6 +106,18 @@ test('a workflow name is rendered as text, never as markup', async () => {
   expect(await page.evaluate(() => Reflect.get(window, '__xss'))).toBeUndefined();
 });
 
+test('a long run shows progress on the canvas and can be cancelled', async () => {
+  await createWorkflow(page, 'Slow workflow');
+  await dropNode(page, 'delay-node');
+  await page.getByLabel('Delay (ms)').fill('3000');
+  await page.getByTestId('execute-workflow-button').click();
+
+  await expect(page.locator('.wf-node[data-status="running"]')).toHaveCount(1);
+  await page.getByRole('button', { name: 'Cancel run' }).click();
+  await expect(page.getByTestId('execution-error')).toContainText('Cancelled', { timeout: 15_000 });
+  await expect(page.getByRole('list', { name: 'Recent runs' })).toContainText('Cancelled');
+});
+
 test('connects nodes, edits by keyboard, keeps versions and manages the list', async () => {
   await page.setViewportSize({ width: 1600, height: 1000 });
 
@@ -141,6 +154,10 @@ test('connects nodes, edits by keyboard, keeps versions and manages the list', a
   await expect(page.getByTestId('execution-output')).toContainText('Needs approval: 250');
   await expect(page.locator('.wf-node[data-status="skipped"]')).toHaveCount(1);
   await page.screenshot({ path: `${SHOTS}/workflow-editor-run.png` });
+  // Re-run: same version and input, a new execution on display and in the history.
+  await page.getByRole('button', { name: 'Re-run' }).click();
+  await expect(page.getByRole('list', { name: 'Recent runs' }).getByRole('listitem')).toHaveCount(2);
+  await expect(page.getByTestId('execution-output')).toContainText('Needs approval: 250');
 
   // Delete removes the selected node and its edges.
   await respond.click();
@@ -179,7 +196,15 @@ test('connects nodes, edits by keyboard, keeps versions and manages the list', a
   await expect(list.getByRole('link', { name: /Approval router/ })).toHaveCount(2);
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Export Approval router', exact: true }).click();
-  expect((await download).suggestedFilename()).toBe('approval-router.workflow.json');
+  const exported = await download;
+  expect(exported.suggestedFilename()).toBe('approval-router.workflow.json');
+  await page.getByTestId('import-workflow-input').setInputFiles({
+    name: 'approval-router.workflow.json',
+    mimeType: 'application/json',
+    buffer: await readFile(await exported.path()),
+  });
+  await expect(page.getByText('Imported “Approval router”.')).toBeVisible();
+  await expect(list.getByRole('link', { name: /Approval router/ })).toHaveCount(3);
   await page.getByLabel('Search workflows').fill('copy');
   await expect(page).toHaveURL(/search=copy/);
   await expect(list.getByRole('link', { name: /Approval router/ })).toHaveCount(1);
