@@ -15,6 +15,18 @@ const DEFAULT_RETRY_BACKOFF_MS = 500;
 
 type EdgeState = { state: 'pending' } | { state: 'skipped' } | { state: 'taken'; value: unknown };
 
+/** Parsed configs by node object: graphs of immutable versions are cached and run many times. */
+const parsedConfigs = new WeakMap<WorkflowNode, Record<string, unknown>>();
+
+function configOf(node: WorkflowNode): Record<string, unknown> {
+  const hit = parsedConfigs.get(node);
+  if (hit) return hit;
+  const parsed = parseNodeConfig(node);
+  const config = parsed.ok ? parsed.config : node.data.config;
+  parsedConfigs.set(node, config);
+  return config;
+}
+
 /** Caps a value for the step record, replacing it with a marker and a preview when it is too big. */
 export function capPayload(value: unknown, maxBytes = STEP_PAYLOAD_MAX_BYTES): unknown {
   if (value === undefined) return null;
@@ -145,8 +157,7 @@ export async function runWorkflow(request: RunRequest, services: EngineServices)
         : node.type === 'merge'
           ? taken.map((e) => ({ source: e.source, value: valueOf(e) }))
           : valueOf(taken[0] as WorkflowEdge);
-    const parsed = parseNodeConfig(node);
-    const config = parsed.ok ? parsed.config : node.data.config;
+    const config = configOf(node);
     const settings = node.data.settings ?? {};
     const maxAttempts = 1 + (settings.retries ?? 0);
     const nodeStarted = new Date();

@@ -8,7 +8,16 @@ export interface QueryResult<R> {
 
 /** Anything that runs a parameterized statement: the database itself or an open transaction. */
 export interface Db {
-  query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  /**
+   * Runs one parameterized statement. `prepare` names it as a prepared statement on Postgres
+   * (parsed and planned once per connection): for the hot paths only; ignored by PGlite.
+   */
+  query<R = Record<string, unknown>>(text: string, params?: readonly unknown[], options?: QueryOptions): Promise<QueryResult<R>>;
+}
+
+export interface QueryOptions {
+  /** A stable, unique statement name, e.g. `executions.insert_finished`. */
+  prepare?: string;
 }
 
 /**
@@ -57,15 +66,18 @@ export function createPostgresDatabase(options: PostgresOptions): Database {
   // process would crash. The pool discards the client and the next query opens a new one.
   pool.on('error', (err) => options.onError?.(err));
 
-  const run = async <R>(client: Pool | PoolClient, text: string, params?: readonly unknown[]) => {
-    const result = await client.query(text, params as unknown[] | undefined);
+  const run = async <R>(client: Pool | PoolClient, text: string, params?: readonly unknown[], options?: QueryOptions) => {
+    const values = params as unknown[] | undefined;
+    const result = options?.prepare
+      ? await client.query({ name: options.prepare, text, ...(values ? { values } : {}) })
+      : await client.query(text, values);
     return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
   };
-  const wrap = (client: Pool | PoolClient): Db => ({ query: (text, params) => run(client, text, params) });
+  const wrap = (client: Pool | PoolClient): Db => ({ query: (text, params, options) => run(client, text, params, options) });
 
   return {
     kind: 'postgres',
-    query: (text, params) => run(pool, text, params),
+    query: (text, params, options) => run(pool, text, params, options),
     async withTransaction(fn) {
       const client = await pool.connect();
       let broken = false;

@@ -89,25 +89,27 @@ function toExecution(r: ExecutionRow): ExecutionRecord {
 
 /** Step rows as one JSON array, expanded by `jsonb_to_recordset` so all steps are one statement. */
 function stepsJson(steps: readonly StepRecord[]): string {
-  return JSON.stringify(
-    steps.map((s) => ({
-      seq: s.seq,
-      node_id: s.nodeId,
-      node_type: s.type,
-      status: s.status,
-      input: s.input ?? null,
-      output: s.output ?? null,
-      error: s.error,
-      attempts: s.attempts,
-      started_at: s.startedAt.toISOString(),
-      completed_at: s.completedAt.toISOString(),
-      duration_ms: s.durationMs,
-      model: s.model ?? null,
-      input_tokens: s.tokens?.input ?? null,
-      output_tokens: s.tokens?.output ?? null,
-      cost_usd: s.cost ?? null,
-    })),
-  );
+  return JSON.stringify(stepRows(steps));
+}
+
+function stepRows(steps: readonly StepRecord[]) {
+  return steps.map((s) => ({
+    seq: s.seq,
+    node_id: s.nodeId,
+    node_type: s.type,
+    status: s.status,
+    input: s.input ?? null,
+    output: s.output ?? null,
+    error: s.error,
+    attempts: s.attempts,
+    started_at: s.startedAt.toISOString(),
+    completed_at: s.completedAt.toISOString(),
+    duration_ms: s.durationMs,
+    model: s.model ?? null,
+    input_tokens: s.tokens?.input ?? null,
+    output_tokens: s.tokens?.output ?? null,
+    cost_usd: s.cost ?? null,
+  }));
 }
 
 const INSERT_STEPS_FROM = `INSERT INTO execution_steps (organization_id, execution_id, seq, node_id, node_type, status, input, output, error,
@@ -163,6 +165,7 @@ export async function insertPendingExecution(
       row.depth ?? 0,
       row.createdBy ?? null,
     ],
+    { prepare: 'executions.insert_pending' },
   );
   if (rows[0]) return { execution: toExecution(rows[0]), created: true };
   const existing = await db.query<ExecutionRow>(
@@ -181,49 +184,60 @@ export async function expireIdempotencyKeys(db: Db, organizationId: string, key:
   );
 }
 
+export type FinishedExecution = NewExecution & {
+  status: ExecutionStatus;
+  output: unknown;
+  error: ExecutionError | null;
+  startedAt: Date;
+  completedAt: Date;
+  durationMs: number;
+  steps: readonly StepRecord[];
+};
+
 /**
- * Persists a finished synchronous run, execution and steps, in one statement: nothing is written
- * unless all of it is.
+ * Persists finished synchronous runs, executions and their steps, in one statement: nothing of a
+ * batch is written unless all of it is. Many runs share one statement under load (lib/batcher).
  */
-export async function insertFinishedExecution(
-  db: Db,
-  row: NewExecution & {
-    status: ExecutionStatus;
-    output: unknown;
-    error: ExecutionError | null;
-    startedAt: Date;
-    completedAt: Date;
-    durationMs: number;
-    steps: readonly StepRecord[];
-  },
-): Promise<void> {
+export async function insertFinishedExecutions(db: Db, rows: readonly FinishedExecution[]): Promise<void> {
+  const executions = rows.map((r) => ({
+    id: r.id,
+    organization_id: r.organizationId,
+    workflow_id: r.workflowId,
+    version_id: r.versionId,
+    version: r.version,
+    status: r.status,
+    trigger: r.trigger,
+    input_data: r.input ?? null,
+    output_data: r.output ?? null,
+    error: r.error,
+    error_message: r.error?.message ?? null,
+    started_at: r.startedAt.toISOString(),
+    completed_at: r.completedAt.toISOString(),
+    duration_ms: r.durationMs,
+    depth: r.depth ?? 0,
+    parent_execution_id: r.parentExecutionId ?? null,
+    created_by: r.createdBy ?? null,
+  }));
+  const steps = rows.flatMap((r) => stepRows(r.steps).map((s) => ({ ...s, execution_id: r.id })));
   await db.query(
     `WITH x AS (
        INSERT INTO workflow_executions (id, organization_id, workflow_id, version_id, version, status, trigger, input_data, output_data,
          error, error_message, attempts, started_at, completed_at, duration_ms, depth, parent_execution_id, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $13, $14, $15, $16, $17)
+       SELECT e.id, e.organization_id, e.workflow_id, e.version_id, e.version, e.status, e.trigger, e.input_data, e.output_data,
+         e.error, e.error_message, 1, e.started_at, e.completed_at, e.duration_ms, e.depth, e.parent_execution_id, e.created_by
+       FROM jsonb_to_recordset($1::jsonb) AS e(id uuid, organization_id uuid, workflow_id uuid, version_id uuid, version int,
+         status text, trigger text, input_data jsonb, output_data jsonb, error jsonb, error_message text, started_at timestamptz,
+         completed_at timestamptz, duration_ms int, depth int, parent_execution_id uuid, created_by uuid)
        RETURNING id, organization_id)
-     ${INSERT_STEPS_FROM.replace('$STEPS', '$18')}`,
-    [
-      row.id,
-      row.organizationId,
-      row.workflowId,
-      row.versionId,
-      row.version,
-      row.status,
-      row.trigger,
-      jsonParam(row.input),
-      jsonParam(row.output),
-      row.error ? JSON.stringify(row.error) : null,
-      row.error?.message ?? null,
-      row.startedAt,
-      row.completedAt,
-      row.durationMs,
-      row.depth ?? 0,
-      row.parentExecutionId ?? null,
-      row.createdBy ?? null,
-      stepsJson(row.steps),
-    ],
+     INSERT INTO execution_steps (organization_id, execution_id, seq, node_id, node_type, status, input, output, error,
+       attempts, started_at, completed_at, duration_ms, model, input_tokens, output_tokens, cost_usd)
+     SELECT x.organization_id, x.id, s.seq, s.node_id, s.node_type, s.status, s.input, s.output, s.error, s.attempts, s.started_at,
+       s.completed_at, s.duration_ms, s.model, s.input_tokens, s.output_tokens, s.cost_usd
+     FROM x JOIN jsonb_to_recordset($2::jsonb) AS s(execution_id uuid, seq int, node_id text, node_type text, status text,
+       input jsonb, output jsonb, error jsonb, attempts int, started_at timestamptz, completed_at timestamptz, duration_ms int,
+       model text, input_tokens int, output_tokens int, cost_usd numeric) ON s.execution_id = x.id`,
+    [JSON.stringify(executions), JSON.stringify(steps)],
+    { prepare: 'executions.insert_finished_batch' },
   );
 }
 
@@ -235,6 +249,7 @@ export async function claimExecution(db: Db, id: string, workerId: string): Prom
      WHERE id = $1 AND status = 'pending' AND NOT cancel_requested
      RETURNING ${COLUMNS}`,
     [id, workerId],
+    { prepare: 'executions.claim' },
   );
   return rows[0] ? toExecution(rows[0]) : null;
 }
@@ -263,6 +278,7 @@ export async function completeExecution(
       result.error?.message ?? null,
       stepsJson(result.steps),
     ],
+    { prepare: 'executions.complete' },
   );
   return Number(rows[0]?.updated ?? 0) > 0;
 }

@@ -35,13 +35,21 @@ export function executionsRoutes(
       summary: `Webhook trigger (${method.toUpperCase()}): runs the workflow with { method, body, query } as input`,
       tags: ['executions'],
       auth: 'public',
+      // Limited in the handler, per IP and per URL at once.
+      rateLimit: 'none',
       input: { params: HookParamsSchema, query: HookQuerySchema, ...(method === 'post' ? { body: z.unknown() } : {}) },
       errors: [404, 429],
       response: { description: "The Respond node's value (or 202 with the execution id)", schema: z.unknown() },
-      handle: async ({ input, res }) => {
+      handle: async ({ input, req, res }) => {
         const token = input.params.token;
         const perMinute = service.webhookRateLimit(token) ?? options.webhookPerMinute;
-        await options.limiter?.limitKey('hook', token.slice(0, 24), perMinute, res);
+        // Per client IP and per webhook URL, issued together: one Redis round trip (auto-pipelined).
+        if (options.limiter) {
+          await Promise.all([
+            options.limiter.limitIp(req, res, 'default'),
+            options.limiter.limitKey('hook', token.slice(0, 24), perMinute, res),
+          ]);
+        }
         const outcome = await service.runWebhook(token, {
           method: method.toUpperCase(),
           body: input.body ?? null,

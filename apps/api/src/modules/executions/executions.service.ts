@@ -24,6 +24,7 @@ import type { CredentialsService } from '../credentials/credentials.service';
 import type { VersionRecord, WorkflowRecord } from '../workflows/workflows.repo';
 import { canRunWorkflow } from '../workflows/workflows.policy';
 import { WorkflowInvalidError, type WorkflowsService } from '../workflows/workflows.service';
+import { createBatcher } from '../../lib/batcher';
 import * as repo from './executions.repo';
 
 export interface ExecutionSettings {
@@ -174,6 +175,8 @@ export function createExecutionsService(deps: ExecutionsServiceDeps) {
   const versionCache = new Map<string, VersionRecord>();
   const timers: NodeJS.Timeout[] = [];
   let unsubscribeCancel: (() => void) | undefined;
+  /** Finished synchronous runs, written with group commit: concurrent webhook calls share statements. */
+  const finished = createBatcher<repo.FinishedExecution>((rows) => repo.insertFinishedExecutions(db, rows));
   let stopping = false;
 
   const remember = <V>(map: Map<string, V>, key: string, value: V) => {
@@ -224,7 +227,7 @@ export function createExecutionsService(deps: ExecutionsServiceDeps) {
         },
         engineServices,
       );
-      await repo.insertFinishedExecution(db, {
+      await finished.write({
         ...newExecution(workflow.workflow, workflow.version, 'subworkflow', request.input, id),
         parentExecutionId: request.parentExecutionId,
         depth: request.depth,
@@ -442,7 +445,7 @@ export function createExecutionsService(deps: ExecutionsServiceDeps) {
         },
         engineServices,
       );
-      await repo.insertFinishedExecution(db, { ...newExecution(workflow, version, 'webhook', input, id), ...result });
+      await finished.write({ ...newExecution(workflow, version, 'webhook', input, id), ...result });
       if (result.status !== 'succeeded') {
         return {
           kind: 'sync',

@@ -148,7 +148,9 @@ export async function findWorkflow(
 
 /** The workflow a webhook token (by its SHA-256) belongs to, in whichever organization. */
 export async function findWorkflowByWebhookHash(db: Db, hash: string): Promise<WorkflowRecord | null> {
-  const { rows } = await db.query<WorkflowRow>(`SELECT ${COLUMNS} FROM workflows WHERE webhook_token_hash = $1`, [hash]);
+  const { rows } = await db.query<WorkflowRow>(`SELECT ${COLUMNS} FROM workflows WHERE webhook_token_hash = $1`, [hash], {
+    prepare: 'workflows.find_by_webhook',
+  });
   return rows[0] ? toWorkflow(rows[0]) : null;
 }
 

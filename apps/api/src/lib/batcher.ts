@@ -1,0 +1,41 @@
+/**
+ * Group commit for writes that callers wait on: the first write goes out at once; writes that
+ * arrive while it is in flight are sent together in the next batch. No artificial delay, and
+ * under load one statement (and one commit) carries many rows. Each caller's promise settles
+ * with its own row: when a batch fails, its rows are retried one by one so that one bad row
+ * cannot fail the others.
+ */
+export function createBatcher<T>(flush: (items: T[]) => Promise<void>, maxBatch = 100) {
+  let queue: { item: T; resolve: () => void; reject: (err: unknown) => void }[] = [];
+  let flushing = false;
+
+  async function drain(): Promise<void> {
+    flushing = true;
+    while (queue.length > 0) {
+      const batch = queue.slice(0, maxBatch);
+      queue = queue.slice(batch.length);
+      try {
+        await flush(batch.map((b) => b.item));
+        for (const b of batch) b.resolve();
+      } catch (err) {
+        if (batch.length === 1) {
+          batch[0]?.reject(err);
+          continue;
+        }
+        for (const b of batch) {
+          await flush([b.item]).then(b.resolve, b.reject);
+        }
+      }
+    }
+    flushing = false;
+  }
+
+  return {
+    write(item: T): Promise<void> {
+      return new Promise<void>((resolve, reject) => {
+        queue.push({ item, resolve, reject });
+        if (!flushing) void drain();
+      });
+    },
+  };
+}
