@@ -98,7 +98,14 @@ export function WorkflowCanvas({ canvas, runStates, readOnly = false, defaultVie
         >
           <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />
           <Controls showInteractive={false} />
-          <MiniMap pannable zoomable className="workflow-canvas__minimap" style={MINIMAP_STYLE} ariaLabel="Canvas overview" />
+          <MiniMap
+            position="top-right"
+            pannable
+            zoomable
+            className="workflow-canvas__minimap"
+            style={MINIMAP_STYLE}
+            ariaLabel="Canvas overview"
+          />
         </ReactFlow>
       </NodeRunStateContext.Provider>
       {canvas.nodes.length === 0 ? (
