@@ -307,6 +307,16 @@ export function createExecutionsService(deps: ExecutionsServiceDeps) {
     return accepted;
   }
 
+  /** Versions are immutable, so their graphs are cached by version id. */
+  const graphs = new Map<string, WorkflowGraph>();
+  async function graphOfVersion(organizationId: string, versionId: string): Promise<WorkflowGraph | null> {
+    const hit = graphs.get(versionId);
+    if (hit) return hit;
+    const graph = await repo.findGraphOfVersion(db, organizationId, versionId);
+    if (graph) remember(graphs, versionId, graph);
+    return graph;
+  }
+
   /** The worker's side: claim, run, persist, announce. Never throws for a workflow's own failure. */
   async function processExecution(id: string): Promise<void> {
     const pending = await repo.findExecutionForWorker(db, id);
@@ -323,7 +333,7 @@ export function createExecutionsService(deps: ExecutionsServiceDeps) {
     try {
       const claimed = await repo.claimExecution(db, id, workerId);
       if (!claimed) return;
-      const graph = claimed.versionId ? await repo.findGraphOfVersion(db, claimed.organizationId, claimed.versionId) : null;
+      const graph = claimed.versionId ? await graphOfVersion(claimed.organizationId, claimed.versionId) : null;
       if (!graph) {
         const ended = await repo.finishWithoutRun(db, id, 'failed', {
           code: 'version_missing',
