@@ -95,6 +95,10 @@ function credentialsOf(req: Request): { bearer?: string; apiKey?: string } {
   };
 }
 
+function isAccessToken(credentials: { bearer?: string; apiKey?: string }): boolean {
+  return credentials.apiKey === undefined && credentials.bearer !== undefined && !credentials.bearer.startsWith('ak_');
+}
+
 function hasBody(req: Request): boolean {
   const length = req.headers['content-length'];
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
@@ -117,11 +121,27 @@ export function toExpressHandler(route: RouteDefinition, runtime: RouteRuntime =
   const status = route.response.status ?? 200;
   const tier = route.rateLimit ?? 'default';
   return async (req, res) => {
-    if (limiter && tier !== 'none') await limiter.limitIp(req, res, tier);
     let actor: Actor | undefined;
-    if (route.auth !== 'public') {
+    if (route.auth === 'public') {
+      if (limiter && tier !== 'none') await limiter.limitIp(req, res, tier);
+    } else {
       if (!authenticate) throw new Error(`route ${route.path} needs an authenticator`);
-      actor = await authenticate(credentialsOf(req));
+      const credentials = credentialsOf(req);
+      const ipTier = limiter && tier !== 'none' ? tier : undefined;
+      if (isAccessToken(credentials)) {
+        // An access token verifies without I/O: a valid one is limited per user; a bad one counts
+        // against its IP (429 first when over the limit), so token guessing stays limited.
+        try {
+          actor = await authenticate(credentials);
+        } catch (err) {
+          if (limiter && ipTier) await limiter.limitIp(req, res, ipTier);
+          throw err;
+        }
+      } else {
+        // API keys need a lookup: the IP tier runs before it.
+        if (limiter && ipTier) await limiter.limitIp(req, res, ipTier);
+        actor = await authenticate(credentials);
+      }
       if (limiter) await limiter.limitActor(actor, res);
       if (route.permission && !hasPermission(actor, route.permission)) throw new ForbiddenError();
     }

@@ -34,6 +34,22 @@ describe('rate limiting', () => {
     expect(Number(refused.headers['ratelimit-reset'])).toBeGreaterThan(0);
   });
 
+  it('counts requests with a valid access token per user only, and bad or missing tokens per IP', async () => {
+    const app = limited({ RATE_LIMIT_IP_PER_MIN: '3', RATE_LIMIT_ACTOR_PER_MIN: '100' });
+    const owner = await registerOwner(app); // the separate sign-in tier
+    const me = (token?: string) => {
+      const call = request(app).get('/api/auth/me');
+      return token ? call.set('Authorization', `Bearer ${token}`) : call;
+    };
+
+    const valid = [(await me(owner.token)).status, (await me(owner.token)).status, (await me(owner.token)).status];
+    const guesses = [];
+    for (const token of ['not.a.token', undefined, 'forged.token.here', 'x.y.z']) guesses.push((await me(token)).status);
+
+    expect(valid).toEqual([200, 200, 200]);
+    expect(guesses).toEqual([401, 401, 401, 429]);
+  });
+
   it('limits each signed-in user separately and never limits health probes', async () => {
     const app = limited({ RATE_LIMIT_ACTOR_PER_MIN: '2' });
     const first = await registerOwner(app);
