@@ -55,6 +55,7 @@ function apiCommand(ctx, extraEnv = {}) {
     RATE_LIMIT_IP_PER_MIN: '100000000',
     RATE_LIMIT_AUTH_PER_MIN: '100000000',
     RATE_LIMIT_ACTOR_PER_MIN: '100000000',
+    RATE_LIMIT_ORG_PER_MIN: '100000000',
     RATE_LIMIT_WEBHOOK_PER_MIN: '100000000',
     ...extraEnv,
   };

@@ -200,6 +200,8 @@ const EnvSchema = z.object({
   RATE_LIMIT_AUTH_PER_MIN: positiveInt(1_000_000_000).default(30),
   /** Requests per minute per user or API key. */
   RATE_LIMIT_ACTOR_PER_MIN: positiveInt(1_000_000_000).default(600),
+  /** Requests per minute per organization, all its users and API keys together. */
+  RATE_LIMIT_ORG_PER_MIN: positiveInt(1_000_000_000).default(3000),
   /** Failed logins allowed per account in 15 minutes before answering 429. */
   LOGIN_FAILURES_PER_ACCOUNT: positiveInt(1000).default(10),
   /** Failed logins allowed per client IP in one minute before answering 429. */
@@ -264,6 +266,7 @@ export interface Config {
     readonly ipPerMinute: number;
     readonly authPerMinute: number;
     readonly actorPerMinute: number;
+    readonly orgPerMinute: number;
     readonly webhookPerMinute: number;
   };
   /** Execution engine and worker settings (see modules/executions). */
@@ -401,6 +404,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       ipPerMinute: env.RATE_LIMIT_IP_PER_MIN,
       authPerMinute: env.RATE_LIMIT_AUTH_PER_MIN,
       actorPerMinute: env.RATE_LIMIT_ACTOR_PER_MIN,
+      orgPerMinute: env.RATE_LIMIT_ORG_PER_MIN,
       webhookPerMinute: env.RATE_LIMIT_WEBHOOK_PER_MIN,
     }),
     executions: Object.freeze({

@@ -48,6 +48,7 @@ export function testConfig(env: Record<string, string> = {}) {
     RATE_LIMIT_IP_PER_MIN: '100000',
     RATE_LIMIT_AUTH_PER_MIN: '100000',
     RATE_LIMIT_ACTOR_PER_MIN: '100000',
+    RATE_LIMIT_ORG_PER_MIN: '100000',
     ...env,
   });
 }

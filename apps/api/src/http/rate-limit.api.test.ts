@@ -50,6 +50,27 @@ describe('rate limiting', () => {
     expect(guesses).toEqual([401, 401, 401, 429]);
   });
 
+  it('limits an organization as a whole across its users and keys, with the tightest counter in the headers', async () => {
+    const app = limited({ RATE_LIMIT_ACTOR_PER_MIN: '100', RATE_LIMIT_ORG_PER_MIN: '4' });
+    const owner = await registerOwner(app);
+    const key = await request(app)
+      .post('/api/api-keys')
+      .set('Authorization', `Bearer ${owner.token}`)
+      .send({ name: 'k', scopes: ['workflows:read'] });
+    const stranger = await registerOwner(app);
+
+    const byOwner = await request(app).get('/api/auth/me').set('Authorization', `Bearer ${owner.token}`);
+    const byKey = [];
+    for (let i = 0; i < 3; i++) byKey.push((await request(app).get('/api/workflows').set('X-API-Key', key.body.key)).status);
+    const otherOrg = await request(app).get('/api/auth/me').set('Authorization', `Bearer ${stranger.token}`);
+
+    expect(key.status).toBe(201); // 1 of the organization's 4
+    expect(byOwner.headers['ratelimit-limit']).toBe('4');
+    expect(byOwner.headers['ratelimit-remaining']).toBe('2');
+    expect(byKey).toEqual([200, 200, 429]);
+    expect(otherOrg.status).toBe(200);
+  });
+
   it('limits each signed-in user separately and never limits health probes', async () => {
     const app = limited({ RATE_LIMIT_ACTOR_PER_MIN: '2' });
     const first = await registerOwner(app);

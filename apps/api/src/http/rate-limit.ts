@@ -15,6 +15,8 @@ export interface RateLimitSettings {
   authPerMinute: number;
   /** Requests per minute per user or API key once authenticated. */
   actorPerMinute: number;
+  /** Requests per minute per organization, all its users and keys together (plans may raise it). */
+  orgPerMinute: number;
 }
 
 export interface RateLimiter {
@@ -59,26 +61,40 @@ export function createRateLimiter(settings: RateLimitSettings, options: { redis?
     default: make('ip', settings.ipPerMinute),
     auth: make('auth', settings.authPerMinute),
     actor: make('actor', settings.actorPerMinute),
+    org: make('org', settings.orgPerMinute),
   };
 
-  async function consume(limiter: RateLimiterAbstract, key: string, limit: number, res: Response): Promise<void> {
+  /** One counter: its state, and whether this request is over its limit. Never throws a RateLimiterRes. */
+  async function take(limiter: RateLimiterAbstract, key: string, limit: number) {
     try {
       const state = await limiter.consume(key);
-      setHeaders(res, limit, state);
       if (outage && options.redis?.status === 'ready') {
         outage = false;
         options.log.info('rate limiting is back on Redis');
       }
+      return { state, limit, limited: false };
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      setHeaders(res, limit, rejection);
-      throw new RateLimitedError(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)));
+      return { state: rejection, limit, limited: true };
     } finally {
       if (options.redis && options.redis.status !== 'ready' && !outage) {
         outage = true;
         options.log.warn('Redis is unavailable: rate limits fall back to per-process counters');
       }
     }
+  }
+
+  /** Headers of the tightest counter (the exceeded one, else the one with the least left); 429 when over. */
+  function answer(res: Response, results: Awaited<ReturnType<typeof take>>[]): void {
+    const exceeded = results.find((r) => r.limited);
+    const shown =
+      exceeded ?? results.reduce((a, b) => (b.state.remainingPoints / b.limit < a.state.remainingPoints / a.limit ? b : a));
+    setHeaders(res, shown.limit, shown.state);
+    if (exceeded) throw new RateLimitedError(Math.max(1, Math.ceil(exceeded.state.msBeforeNext / 1000)));
+  }
+
+  async function consume(limiter: RateLimiterAbstract, key: string, limit: number, res: Response): Promise<void> {
+    answer(res, [await take(limiter, key, limit)]);
   }
 
   const named = new Map<string, RateLimiterAbstract>();
@@ -94,7 +110,14 @@ export function createRateLimiter(settings: RateLimitSettings, options: { redis?
     },
     limitIp: (req, res, tier) =>
       consume(limiters[tier], req.ip ?? 'unknown', tier === 'auth' ? settings.authPerMinute : settings.ipPerMinute, res),
-    limitActor: (actor, res) =>
-      consume(limiters.actor, actor.kind === 'user' ? `u:${actor.userId}` : `k:${actor.apiKeyId}`, settings.actorPerMinute, res),
+    // Per user or key, and per organization: issued together, so Redis sees one round trip.
+    limitActor: async (actor, res) =>
+      answer(
+        res,
+        await Promise.all([
+          take(limiters.actor, actor.kind === 'user' ? `u:${actor.userId}` : `k:${actor.apiKeyId}`, settings.actorPerMinute),
+          take(limiters.org, actor.organizationId, settings.orgPerMinute),
+        ]),
+      ),
   };
 }
