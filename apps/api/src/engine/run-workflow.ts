@@ -166,10 +166,13 @@ export async function runWorkflow(request: RunRequest, services: EngineServices)
     let outcome: NodeOutcome | null = null;
     while (attempts < maxAttempts && !run.signal.aborted) {
       attempts++;
-      const attempt = new AbortController();
-      const onRunAbort = () => attempt.abort(run.signal.reason);
-      run.signal.addEventListener('abort', onRunAbort, { once: true });
-      const nodeTimer = settings.timeoutMs
+      // A node with its own timeout gets a signal of its own; others share the run's (no per-node
+      // AbortController on the hot path).
+      const attempt = settings.timeoutMs ? new AbortController() : undefined;
+      const signal = attempt ? attempt.signal : run.signal;
+      const onRunAbort = attempt ? () => attempt.abort(run.signal.reason) : undefined;
+      if (onRunAbort) run.signal.addEventListener('abort', onRunAbort, { once: true });
+      const nodeTimer = attempt
         ? setTimeout(
             () => attempt.abort(new NodeFailure('node_timeout', `The node took longer than ${settings.timeoutMs} ms`)),
             settings.timeoutMs,
@@ -177,19 +180,19 @@ export async function runWorkflow(request: RunRequest, services: EngineServices)
         : undefined;
       try {
         outcome = await runNode(
-          { node, config, input, scope: { input, trigger: request.input, nodes: outputs }, signal: attempt.signal, request },
+          { node, config, input, scope: { input, trigger: request.input, nodes: outputs }, signal, request },
           services,
         );
         break;
       } catch (err) {
-        lastError = attempt.signal.aborted ? attempt.signal.reason : err;
+        lastError = signal.aborted ? signal.reason : err;
         if (attempts < maxAttempts && !run.signal.aborted) {
           const base = (settings.retryBackoffMs ?? DEFAULT_RETRY_BACKOFF_MS) * 2 ** (attempts - 1);
           await sleep(base * (1 + Math.random() * RETRY_JITTER), run.signal).catch(() => undefined);
         }
       } finally {
         clearTimeout(nodeTimer);
-        run.signal.removeEventListener('abort', onRunAbort);
+        if (onRunAbort) run.signal.removeEventListener('abort', onRunAbort);
       }
     }
     const completedAt = new Date();
