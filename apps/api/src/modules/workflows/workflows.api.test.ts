@@ -58,6 +58,30 @@ describe('workflows API (real database)', () => {
       expect(second.body.nextCursor).toBeNull();
     });
 
+    it('stores SQL-looking text verbatim and searches it literally', async () => {
+      const name = "Robert'); DROP TABLE workflows;--";
+      const description = `' OR '1'='1' /* \\ % _ */`;
+      const created = await create({
+        name,
+        description,
+        tags: ["x' OR 1=1--"],
+        canvasData: graphOf(text('a', "'; DELETE FROM users;--")),
+      });
+
+      const read = await request(app).get(`/api/workflows/${created.id}`).set(as(owner));
+      const found = await request(app)
+        .get(`/api/workflows?search=${encodeURIComponent("'); DROP")}`)
+        .set(as(owner));
+      const none = await request(app)
+        .get(`/api/workflows?search=${encodeURIComponent("' OR '1'='1")}&tag=nothing`)
+        .set(as(owner));
+
+      expect(read.body).toMatchObject({ name, description, tags: ["x' OR 1=1--"] });
+      expect(read.body.canvasData.nodes[0].data.config.text).toBe("'; DELETE FROM users;--");
+      expect(found.body.items.map((w: { id: string }) => w.id)).toEqual([created.id]);
+      expect(none.body.items).toEqual([]);
+    });
+
     it('answers 400 for a forged cursor', async () => {
       const res = await request(app).get('/api/workflows?cursor=bm9wZQ').set(as(owner));
 
