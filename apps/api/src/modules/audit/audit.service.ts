@@ -2,7 +2,7 @@ import type { AuditEventDto, ListAuditLogQuery } from '@auterity/workflow-contra
 import type { Database } from '../../lib/db';
 import type { Logger } from '../../lib/logger';
 import type { Actor } from '../../http/actor';
-import { ValidationError } from '../../http/errors';
+import { decodeCursor, encodeCursor } from '../../lib/cursor';
 import * as repo from './audit.repo';
 
 /** What happened, to what, by whom and from where. */
@@ -15,18 +15,7 @@ export interface AuditEntry {
   metadata?: Record<string, unknown>;
 }
 
-function encodeCursor(e: repo.AuditEventRecord): string {
-  return Buffer.from(`${e.createdAt.toISOString()}|${e.id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const createdAt = new Date(at ?? '');
-  if (!id || Number.isNaN(createdAt.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) {
-    throw new ValidationError('Invalid cursor', [{ path: 'query.cursor', message: 'Invalid cursor' }]);
-  }
-  return { createdAt, id };
-}
+const toBefore = (c: { at: Date; id: string }) => ({ createdAt: c.at, id: c.id });
 
 /** The append-only security audit trail. Recording never fails the action it describes. */
 export function createAuditService(deps: { db: Database; log: Logger }) {
@@ -52,7 +41,7 @@ export function createAuditService(deps: { db: Database; log: Logger }) {
     async list(actor: Actor, query: ListAuditLogQuery): Promise<{ items: AuditEventDto[]; nextCursor: string | null }> {
       const rows = await repo.listAuditEvents(deps.db, actor.organizationId, {
         limit: query.limit + 1,
-        ...(query.cursor ? { before: decodeCursor(query.cursor) } : {}),
+        ...(query.cursor ? { before: toBefore(decodeCursor(query.cursor)) } : {}),
         ...(query.action ? { action: query.action } : {}),
         ...(query.actorUserId ? { actorUserId: query.actorUserId } : {}),
         ...(query.from ? { from: new Date(query.from) } : {}),
@@ -73,7 +62,7 @@ export function createAuditService(deps: { db: Database; log: Logger }) {
           metadata: e.metadata,
           createdAt: e.createdAt.toISOString(),
         })),
-        nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null,
+        nextCursor: rows.length > query.limit && last ? encodeCursor(last.createdAt, last.id) : null,
       };
     },
   };

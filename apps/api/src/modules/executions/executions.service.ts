@@ -11,7 +11,7 @@ import {
   type WorkflowGraph,
 } from '@auterity/workflow-contracts';
 import type { Actor } from '../../http/actor';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../http/errors';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../http/errors';
 import type { Database } from '../../lib/db';
 import type { EventBus } from '../../lib/event-bus';
 import type { GuardedHttpClient } from '../../lib/http-client';
@@ -25,6 +25,7 @@ import type { VersionRecord, WorkflowRecord } from '../workflows/workflows.repo'
 import { canRunWorkflow } from '../workflows/workflows.policy';
 import { WorkflowInvalidError, type WorkflowsService } from '../workflows/workflows.service';
 import { createBatcher } from '../../lib/batcher';
+import { decodeCursor, encodeCursor } from '../../lib/cursor';
 import * as repo from './executions.repo';
 
 export interface ExecutionSettings {
@@ -64,19 +65,6 @@ const WEBHOOK_CACHE_TTL_MS = 2000;
 const CANCEL_CHANNEL = 'exec-cancel';
 const channelOf = (id: string) => `exec:${id}`;
 const isTerminal = (status: string) => (TERMINAL_STATUSES as readonly string[]).includes(status);
-
-function encodeCursor(e: repo.ExecutionRecord): string {
-  return Buffer.from(`${e.createdAt.toISOString()}|${e.id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { at: Date; id: string } {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const date = new Date(at ?? '');
-  if (!id || Number.isNaN(date.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) {
-    throw new ValidationError('Invalid cursor', [{ path: 'query.cursor', message: 'Invalid cursor' }]);
-  }
-  return { at: date, id };
-}
 
 function presentStep(s: StepRecord): ExecutionStepDto {
   return {
@@ -497,7 +485,7 @@ export function createExecutionsService(deps: ExecutionsServiceDeps) {
       const last = page.at(-1);
       return {
         items: page.map((e) => presentExecution(e)),
-        nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null,
+        nextCursor: rows.length > query.limit && last ? encodeCursor(last.createdAt, last.id) : null,
       };
     },
 

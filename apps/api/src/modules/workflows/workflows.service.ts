@@ -19,6 +19,7 @@ import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError
 import type { Encryptor } from '../../lib/crypto';
 import type { Database, Db } from '../../lib/db';
 import { nextCronRun, validateForRun } from '../../engine/validate';
+import { decodeCursor, encodeCursor } from '../../lib/cursor';
 import * as repo from './workflows.repo';
 import { canEditWorkflow, canRunWorkflow } from './workflows.policy';
 import { WORKFLOW_TEMPLATES } from './templates';
@@ -34,19 +35,6 @@ export class WorkflowInvalidError extends AppError {
 
 export function sha256Hex(value: string): string {
   return createHash('sha256').update(value).digest('hex');
-}
-
-function encodeCursor(w: repo.WorkflowRecord): string {
-  return Buffer.from(`${w.updatedAt.toISOString()}|${w.id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { at: Date; id: string } {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const date = new Date(at ?? '');
-  if (!id || Number.isNaN(date.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) {
-    throw new ValidationError('Invalid cursor', [{ path: 'query.cursor', message: 'Invalid cursor' }]);
-  }
-  return { at: date, id };
 }
 
 /** Strips React Flow's presentational fields so versions compare on what matters. */
@@ -297,7 +285,7 @@ export function createWorkflowsService(deps: WorkflowsServiceDeps) {
       const last = page.at(-1);
       return {
         items: page.map((w) => presentSummary(actor, w)),
-        nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null,
+        nextCursor: rows.length > query.limit && last ? encodeCursor(last.updatedAt, last.id) : null,
       };
     },
 
