@@ -9,6 +9,7 @@ import {
   EmptyState,
   focusOnOpen,
   handleModalKeyDown,
+  ConfirmDialog,
   Modal,
   modalKeyAction,
   Select,
@@ -95,6 +96,44 @@ describe('Card', () => {
     expect(renderToStaticMarkup(<Card label="Sign in">x</Card>)).toBe(
       '<section class="ds-card" aria-label="Sign in">x</section>',
     );
+  });
+});
+
+describe('ConfirmDialog', () => {
+  it('is an alert dialog with cancel first, the destructive action last, and the error inside', () => {
+    const html = renderToStaticMarkup(
+      <ConfirmDialog
+        open
+        title="Delete workflow?"
+        description="It goes for good."
+        confirmLabel="Delete workflow"
+        busy
+        error="Server said no"
+        onConfirm={() => undefined}
+        onCancel={() => undefined}
+        confirmTestId="confirm-delete"
+      />,
+    );
+
+    expect(html).toContain('role="alertdialog"');
+    expect(html.indexOf('>Cancel<')).toBeLessThan(html.indexOf('>Delete workflow<'));
+    expect(html).toMatch(/data-testid="confirm-delete"[^>]*aria-busy="true"|aria-busy="true"[^>]*data-testid="confirm-delete"/);
+    expect(html).toContain('Server said no');
+  });
+
+  it('renders nothing while closed', () => {
+    expect(
+      renderToStaticMarkup(
+        <ConfirmDialog
+          open={false}
+          title="x"
+          description="y"
+          confirmLabel="z"
+          onConfirm={() => undefined}
+          onCancel={() => undefined}
+        />,
+      ),
+    ).toBe('');
   });
 });
 

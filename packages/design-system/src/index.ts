@@ -3,6 +3,7 @@ export { Badge, type BadgeProps } from './badge/badge';
 export { Button, type ButtonProps } from './button/button';
 export { Card, type CardProps } from './card/card';
 export { Checkbox, type CheckboxProps } from './checkbox/checkbox';
+export { ConfirmDialog, type ConfirmDialogProps } from './confirm-dialog/confirm-dialog';
 export { CheckboxGroup, type CheckboxGroupProps } from './checkbox-group/checkbox-group';
 export { EmptyState, type EmptyStateProps } from './empty-state/empty-state';
 export {

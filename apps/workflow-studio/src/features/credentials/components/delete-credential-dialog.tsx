@@ -1,5 +1,4 @@
-import { useRef } from 'react';
-import { Alert, Button, Modal } from '@auterity/design-system';
+import { ConfirmDialog } from '@auterity/design-system';
 import type { CredentialDto } from '@auterity/workflow-contracts';
 import { errorText } from '../../../utils/error-text';
 import { useDeleteCredential } from '../api/delete-credential';
@@ -9,20 +8,16 @@ interface DeleteCredentialDialogProps {
   onClose: () => void;
 }
 
-/** Asks before deleting a credential; Cancel gets the focus so Enter never deletes by accident. */
+/** Asks before deleting a credential. */
 export function DeleteCredentialDialog({ credential, onClose }: DeleteCredentialDialogProps) {
   const remove = useDeleteCredential();
-  const cancelRef = useRef<HTMLButtonElement>(null);
   const handleClose = () => {
     remove.reset();
     onClose();
   };
   return (
-    <Modal
+    <ConfirmDialog
       open={credential !== null}
-      role="alertdialog"
-      initialFocusRef={cancelRef}
-      onClose={handleClose}
       title="Delete credential?"
       description={
         <>
@@ -30,22 +25,11 @@ export function DeleteCredentialDialog({ credential, onClose }: DeleteCredential
           credential.
         </>
       }
-      footer={
-        <>
-          <Button ref={cancelRef} variant="secondary" onClick={handleClose}>
-            Cancel
-          </Button>
-          <Button
-            variant="danger"
-            loading={remove.isPending}
-            onClick={() => credential && remove.mutate(credential.id, { onSuccess: handleClose })}
-          >
-            Delete credential
-          </Button>
-        </>
-      }
-    >
-      {remove.isError ? <Alert tone="error">{errorText(remove.error)}</Alert> : null}
-    </Modal>
+      confirmLabel="Delete credential"
+      busy={remove.isPending}
+      error={remove.isError ? errorText(remove.error) : null}
+      onCancel={handleClose}
+      onConfirm={() => credential && remove.mutate(credential.id, { onSuccess: handleClose })}
+    />
   );
 }

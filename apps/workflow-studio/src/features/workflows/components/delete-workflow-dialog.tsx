@@ -1,5 +1,4 @@
-import { useRef } from 'react';
-import { Alert, Button, Modal } from '@auterity/design-system';
+import { ConfirmDialog } from '@auterity/design-system';
 import type { WorkflowSummaryDto } from '@auterity/workflow-contracts';
 import { errorText } from '../../../utils/error-text';
 import { useDeleteWorkflow } from '../api/delete-workflow';
@@ -10,20 +9,16 @@ interface DeleteWorkflowDialogProps {
   onDeleted?: () => void;
 }
 
-/** Asks before deleting a workflow; Cancel gets the focus so Enter never deletes by accident. */
+/** Asks before deleting a workflow. */
 export function DeleteWorkflowDialog({ workflow, onClose, onDeleted }: DeleteWorkflowDialogProps) {
   const remove = useDeleteWorkflow();
-  const cancelRef = useRef<HTMLButtonElement>(null);
   const handleClose = () => {
     remove.reset();
     onClose();
   };
   return (
-    <Modal
+    <ConfirmDialog
       open={workflow !== null}
-      role="alertdialog"
-      initialFocusRef={cancelRef}
-      onClose={handleClose}
       title="Delete workflow?"
       description={
         <>
@@ -31,31 +26,20 @@ export function DeleteWorkflowDialog({ workflow, onClose, onDeleted }: DeleteWor
           working.
         </>
       }
-      footer={
-        <>
-          <Button ref={cancelRef} variant="secondary" onClick={handleClose}>
-            Cancel
-          </Button>
-          <Button
-            variant="danger"
-            loading={remove.isPending}
-            data-testid="confirm-delete-workflow"
-            onClick={() =>
-              workflow &&
-              remove.mutate(workflow.id, {
-                onSuccess: () => {
-                  handleClose();
-                  onDeleted?.();
-                },
-              })
-            }
-          >
-            Delete workflow
-          </Button>
-        </>
+      confirmLabel="Delete workflow"
+      confirmTestId="confirm-delete-workflow"
+      busy={remove.isPending}
+      error={remove.isError ? errorText(remove.error) : null}
+      onCancel={handleClose}
+      onConfirm={() =>
+        workflow &&
+        remove.mutate(workflow.id, {
+          onSuccess: () => {
+            handleClose();
+            onDeleted?.();
+          },
+        })
       }
-    >
-      {remove.isError ? <Alert tone="error">{errorText(remove.error)}</Alert> : null}
-    </Modal>
+    />
   );
 }
