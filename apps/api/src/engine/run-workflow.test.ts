@@ -387,4 +387,22 @@ describe('expressions', () => {
     expect(capPayload('x'.repeat(100), 50)).toEqual({ $truncated: true, bytes: 102, preview: expect.any(String) });
     expect(capPayload(undefined)).toBeNull();
   });
+
+  it('keeps small payloads as they are and measures the unusual ones exactly', () => {
+    const small = { a: [1, 'two', null, true], b: { c: 'é' } };
+    expect(capPayload(small, 200)).toBe(small);
+    // Over the cheap bound (6 bytes per character) but within the exact size: kept.
+    expect(capPayload('x'.repeat(40), 50)).toBe('x'.repeat(40));
+    // Many small values add up past the limit.
+    expect(
+      capPayload(
+        Array.from({ length: 30 }, () => ({ k: 'v' })),
+        100,
+      ),
+    ).toMatchObject({ $truncated: true });
+    // Dates and toJSON are measured by JSON.stringify itself.
+    const dated = { at: new Date(0) };
+    expect(capPayload(dated, 100)).toBe(dated);
+    expect(capPayload({ toJSON: () => 'x'.repeat(100) }, 50)).toMatchObject({ $truncated: true, bytes: 102 });
+  });
 });

@@ -27,9 +27,48 @@ function configOf(node: WorkflowNode): Record<string, unknown> {
   return config;
 }
 
+/** Most JSON bytes one number can take (`-1.2345678901234567e-308`). */
+const NUMBER_MAX_BYTES = 24;
+/** Most JSON bytes one UTF-16 unit of a string can take (`\u001f`); UTF-8 needs at most 3. */
+const CHAR_MAX_BYTES = 6;
+
+function isPlainObject(value: object): value is Record<string, unknown> {
+  const proto: unknown = Object.getPrototypeOf(value);
+  return (proto === Object.prototype || proto === null) && !Object.hasOwn(value, 'toJSON');
+}
+
+/**
+ * True when `value` certainly serializes to at most `maxBytes` of JSON. An upper bound from a walk
+ * that stops once the budget is spent: far cheaper than JSON.stringify for the small payloads most
+ * steps carry (the batch insert stringifies them anyway). Anything unusual (Dates, functions,
+ * `toJSON`) answers false and is measured exactly.
+ */
+function surelyFits(value: unknown, maxBytes: number): boolean {
+  let budget = maxBytes;
+  const stack: unknown[] = [value];
+  while (stack.length > 0 && budget >= 0) {
+    const v = stack.pop();
+    if (typeof v === 'string') budget -= 2 + CHAR_MAX_BYTES * v.length;
+    else if (typeof v === 'number') budget -= NUMBER_MAX_BYTES;
+    else if (typeof v === 'boolean' || v === null || v === undefined) budget -= 5;
+    else if (Array.isArray(v)) {
+      budget -= 2 + v.length;
+      for (const item of v) stack.push(item);
+    } else if (typeof v === 'object' && isPlainObject(v)) {
+      budget -= 2;
+      for (const [key, child] of Object.entries(v)) {
+        budget -= 4 + CHAR_MAX_BYTES * key.length;
+        stack.push(child);
+      }
+    } else return false;
+  }
+  return budget >= 0;
+}
+
 /** Caps a value for the step record, replacing it with a marker and a preview when it is too big. */
 export function capPayload(value: unknown, maxBytes = STEP_PAYLOAD_MAX_BYTES): unknown {
   if (value === undefined) return null;
+  if (surelyFits(value, maxBytes)) return value;
   const text = JSON.stringify(value);
   if (text === undefined) return null;
   if (Buffer.byteLength(text) <= maxBytes) return value;

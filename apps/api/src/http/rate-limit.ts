@@ -23,8 +23,11 @@ export interface RateLimiter {
   /** @throws RateLimitedError (429 with Retry-After) past the limit; sets RateLimit-* headers either way. */
   limitIp(req: Request, res: Response, tier: Exclude<RateLimitTier, 'none'>): Promise<void>;
   limitActor(actor: Actor, res: Response): Promise<void>;
-  /** A named limit per key with its own rate (e.g. one workflow's webhook URL), created on first use. */
-  limitKey(name: string, key: string, perMinute: number, res: Response): Promise<void>;
+  /**
+   * The default per-IP tier and a named limit per key with its own rate (e.g. one workflow's webhook
+   * URL, created on first use), counted together: one Redis round trip, headers of the tightest.
+   */
+  limitIpAndKey(req: Request, res: Response, name: string, key: string, perMinute: number): Promise<void>;
 }
 
 function setHeaders(res: Response, limit: number, state: RateLimiterRes): void {
@@ -98,16 +101,24 @@ export function createRateLimiter(settings: RateLimitSettings, options: { redis?
   }
 
   const named = new Map<string, RateLimiterAbstract>();
+  const namedLimiter = (name: string, perMinute: number): RateLimiterAbstract => {
+    const id = `${name}_${perMinute}`;
+    let limiter = named.get(id);
+    if (!limiter) {
+      limiter = make(id, perMinute);
+      named.set(id, limiter);
+    }
+    return limiter;
+  };
   return {
-    limitKey: (name, key, perMinute, res) => {
-      const id = `${name}_${perMinute}`;
-      let limiter = named.get(id);
-      if (!limiter) {
-        limiter = make(id, perMinute);
-        named.set(id, limiter);
-      }
-      return consume(limiter, key, perMinute, res);
-    },
+    limitIpAndKey: async (req, res, name, key, perMinute) =>
+      answer(
+        res,
+        await Promise.all([
+          take(limiters.default, req.ip ?? 'unknown', settings.ipPerMinute),
+          take(namedLimiter(name, perMinute), key, perMinute),
+        ]),
+      ),
     limitIp: (req, res, tier) =>
       consume(limiters[tier], req.ip ?? 'unknown', tier === 'auth' ? settings.authPerMinute : settings.ipPerMinute, res),
     // Per user or key, and per organization: issued together, so Redis sees one round trip.

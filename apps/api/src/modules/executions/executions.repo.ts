@@ -93,7 +93,11 @@ function stepsJson(steps: readonly StepRecord[]): string {
 }
 
 function stepRows(steps: readonly StepRecord[]) {
-  return steps.map((s) => ({
+  return steps.map((s) => stepRow(s));
+}
+
+function stepRow(s: StepRecord) {
+  return {
     seq: s.seq,
     node_id: s.nodeId,
     node_type: s.type,
@@ -109,7 +113,7 @@ function stepRows(steps: readonly StepRecord[]) {
     input_tokens: s.tokens?.input ?? null,
     output_tokens: s.tokens?.output ?? null,
     cost_usd: s.cost ?? null,
-  }));
+  };
 }
 
 const INSERT_STEPS_FROM = `INSERT INTO execution_steps (organization_id, execution_id, seq, node_id, node_type, status, input, output, error,
@@ -218,7 +222,7 @@ export async function insertFinishedExecutions(db: Db, rows: readonly FinishedEx
     parent_execution_id: r.parentExecutionId ?? null,
     created_by: r.createdBy ?? null,
   }));
-  const steps = rows.flatMap((r) => stepRows(r.steps).map((s) => ({ ...s, execution_id: r.id })));
+  const steps = rows.flatMap((r) => r.steps.map((s) => ({ execution_id: r.id, ...stepRow(s) })));
   await db.query(
     `WITH x AS (
        INSERT INTO workflow_executions (id, organization_id, workflow_id, version_id, version, status, trigger, input_data, output_data,

@@ -44,12 +44,7 @@ export function executionsRoutes(
         const token = input.params.token;
         const perMinute = service.webhookRateLimit(token) ?? options.webhookPerMinute;
         // Per client IP and per webhook URL, issued together: one Redis round trip (auto-pipelined).
-        if (options.limiter) {
-          await Promise.all([
-            options.limiter.limitIp(req, res, 'default'),
-            options.limiter.limitKey('hook', token.slice(0, 24), perMinute, res),
-          ]);
-        }
+        if (options.limiter) await options.limiter.limitIpAndKey(req, res, 'hook', token.slice(0, 24), perMinute);
         const outcome = await service.runWebhook(token, {
           method: method.toUpperCase(),
           body: input.body ?? null,
