@@ -86,9 +86,18 @@ export const ListExecutionsQuerySchema = z.object({
 });
 export type ListExecutionsQuery = z.infer<typeof ListExecutionsQuerySchema>;
 
-/** One Server-Sent Event of `GET /api/executions/:id/events`. */
+/**
+ * What happens to an execution, as the API's processes tell each other (event bus). Clients read
+ * the Server-Sent Events of `GET /api/executions/:id/events` instead: `event: snapshot` (an
+ * {@link ExecutionDtoSchema}), then `event: step` (an {@link ExecutionStepDtoSchema}) and
+ * `event: status` (an {@link ExecutionStreamStatusSchema}); the stream ends after a final status.
+ */
 export const ExecutionEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('status'), executionId: z.uuid(), status: ExecutionStatusSchema }),
   z.object({ type: z.literal('step'), executionId: z.uuid(), step: ExecutionStepDtoSchema }),
 ]);
 export type ExecutionEvent = z.infer<typeof ExecutionEventSchema>;
+
+/** Data of an `event: status` Server-Sent Event. */
+export const ExecutionStreamStatusSchema = z.object({ status: ExecutionStatusSchema }).meta({ id: 'ExecutionStreamStatus' });
+export type ExecutionStreamStatus = z.infer<typeof ExecutionStreamStatusSchema>;

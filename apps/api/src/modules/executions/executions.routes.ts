@@ -8,6 +8,7 @@ import {
   ListExecutionsQuerySchema,
   TERMINAL_STATUSES,
   type ExecutionEvent,
+  type ExecutionStreamStatus,
   WorkflowParamsSchema,
 } from '@auterity/workflow-contracts';
 import { actorOf, defineRoute, type RouteDefinition } from '../../http/define-route';
@@ -150,7 +151,7 @@ export function executionsRoutes(
         const deliver = (event: ExecutionEvent) => {
           if (event.type === 'step') send('step', event.step);
           else {
-            send('status', { status: event.status });
+            send('status', { status: event.status } satisfies ExecutionStreamStatus);
             if (isEnd(event.status)) finish();
           }
         };
