@@ -142,8 +142,10 @@ describeServices('queued executions with worker processes (Postgres + Redis)', (
   }, 60_000);
 
   it('fires a due schedule exactly once with two workers running', async () => {
+    // A yearly cron: the only tick in the test's window is the one made due below (an every-minute
+    // cron could also reach its next tick while the test waits, which would rightly fire again).
     const id = await workflow([
-      { id: 'cron', type: 'trigger.schedule', position: { x: 0, y: 0 }, data: { config: { cron: '* * * * *' } } },
+      { id: 'cron', type: 'trigger.schedule', position: { x: 0, y: 0 }, data: { config: { cron: '0 0 1 1 *' } } },
       text('t', 'tick'),
     ]);
     await request(app)
@@ -152,7 +154,7 @@ describeServices('queued executions with worker processes (Postgres + Redis)', (
       .send({
         canvasData: {
           nodes: [
-            { id: 'cron', type: 'trigger.schedule', position: { x: 0, y: 0 }, data: { config: { cron: '* * * * *' } } },
+            { id: 'cron', type: 'trigger.schedule', position: { x: 0, y: 0 }, data: { config: { cron: '0 0 1 1 *' } } },
             text('t', 'tick'),
           ],
           edges: [{ id: 'e', source: 'cron', target: 't' }],
@@ -167,8 +169,12 @@ describeServices('queued executions with worker processes (Postgres + Redis)', (
       `SELECT status FROM workflow_executions WHERE workflow_id = $1 AND trigger = 'schedule'`,
       [id],
     );
+    const next = await test.db.query<{ next_run_at: Date }>('SELECT next_run_at FROM workflow_schedules WHERE workflow_id = $1', [
+      id,
+    ]);
 
     expect(runs.rows).toHaveLength(1);
+    expect(next.rows[0]?.next_run_at.getTime()).toBeGreaterThan(Date.now() + 24 * 3600 * 1000);
   }, 30_000);
 
   it('recovers an execution whose worker is SIGKILLed mid-run: another worker runs it again', async () => {

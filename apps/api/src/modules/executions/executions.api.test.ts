@@ -528,7 +528,8 @@ describe('workflow executions (API, real database)', () => {
       );
       const list = await request(app).get(`/api/executions?workflowId=${id}`).set(auth());
 
-      expect(fired[0] + fired[1]).toBe(1);
+      // The worker's own scheduler may win the race to this tick; either way it fires once.
+      expect(fired[0] + fired[1]).toBeLessThanOrEqual(1);
       expect(list.body.items).toEqual([expect.objectContaining({ trigger: 'schedule' })]);
       expect(next.rows[0]?.next_run_at.getTime()).toBeGreaterThan(Date.now());
       expect((next.rows[0]?.next_run_at.getUTCMinutes() ?? 1) % 5).toBe(0);
