@@ -1,6 +1,7 @@
 import type { WorkflowNode } from '@auterity/workflow-contracts';
 import { OutboundRequestError } from '../lib/http-client';
 import { evaluateExpression, ExpressionError, isTruthy, renderTemplate, type ExpressionScope } from './expressions';
+import { sleep } from './sleep';
 import type { EngineServices, RunRequest, StepRecord } from './types';
 
 /** Deepest sub-workflow nesting; a call beyond it fails instead of recursing forever. */
@@ -161,12 +162,7 @@ const RUNNERS: Record<WorkflowNode['type'], Runner> = {
     };
   },
   delay: async (run) => {
-    const ms = Number(run.config['ms'] ?? 0);
-    await new Promise<void>((resolve, reject) => {
-      if (run.signal.aborted) return reject(run.signal.reason);
-      const t = setTimeout(resolve, ms);
-      run.signal.addEventListener('abort', () => (clearTimeout(t), reject(run.signal.reason)), { once: true });
-    });
+    await sleep(Number(run.config['ms'] ?? 0), run.signal);
     return { output: run.input };
   },
   respond: async (run) => ({ output: await render(run.config['value'] ?? '{{ $ }}', run.scope) }),

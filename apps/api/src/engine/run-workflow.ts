@@ -6,6 +6,7 @@ import {
   type WorkflowNode,
 } from '@auterity/workflow-contracts';
 import { NodeFailure, runNode, type NodeOutcome } from './nodes';
+import { sleep } from './sleep';
 import type { EngineServices, RunRequest, RunResult, StepRecord } from './types';
 
 /** Recorded step inputs and outputs larger than this are truncated (the data passed on is not). */
@@ -73,22 +74,6 @@ export function capPayload(value: unknown, maxBytes = STEP_PAYLOAD_MAX_BYTES): u
   if (text === undefined) return null;
   if (Buffer.byteLength(text) <= maxBytes) return value;
   return { $truncated: true, bytes: Buffer.byteLength(text), preview: text.slice(0, 1000) };
-}
-
-/** Sleeps, or rejects at once when `signal` aborts. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 class RunAborted extends Error {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { findCycle, type GraphIssue, type NodeType, type WorkflowGraph, type WorkflowNode, NODE_TYPES } from './graph';
+import { findCycle, type GraphIssue, type NodeType, type WorkflowGraph, type WorkflowNode } from './graph';
 
 export const TEXT_MAX = 100_000;
 export const EXPRESSION_MAX = 10_000;
@@ -242,8 +242,6 @@ export const NODE_TYPE_DEFINITIONS: Readonly<Record<NodeType, NodeTypeDefinition
     defaults: { value: '{{ $ }}', status: 200 },
   },
 };
-
-export const TRIGGER_TYPES: readonly NodeType[] = NODE_TYPES.filter((t) => NODE_TYPE_DEFINITIONS[t].category === 'trigger');
 
 export function isTriggerType(type: NodeType): boolean {
   return NODE_TYPE_DEFINITIONS[type].category === 'trigger';

@@ -147,3 +147,15 @@ export const WebhookDtoSchema = z
 
 /** `details` of a 400 `workflow_invalid`: problems the studio pins to nodes. */
 export const WorkflowInvalidDetailsSchema = z.array(GraphIssueSchema);
+
+/** A built-in starter workflow (`GET /api/workflow-templates`). */
+export const WorkflowTemplateDtoSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string(),
+    tags: z.array(z.string()),
+    canvasData: WorkflowGraphSchema,
+  })
+  .meta({ id: 'WorkflowTemplate' });
+export type WorkflowTemplateDto = z.infer<typeof WorkflowTemplateDtoSchema>;

@@ -116,14 +116,6 @@ function stepRow(s: StepRecord) {
   };
 }
 
-const INSERT_STEPS_FROM = `INSERT INTO execution_steps (organization_id, execution_id, seq, node_id, node_type, status, input, output, error,
-    attempts, started_at, completed_at, duration_ms, model, input_tokens, output_tokens, cost_usd)
-  SELECT x.organization_id, x.id, s.seq, s.node_id, s.node_type, s.status, s.input, s.output, s.error, s.attempts, s.started_at,
-    s.completed_at, s.duration_ms, s.model, s.input_tokens, s.output_tokens, s.cost_usd
-  FROM x, jsonb_to_recordset($STEPS::jsonb) AS s(seq int, node_id text, node_type text, status text, input jsonb, output jsonb,
-    error jsonb, attempts int, started_at timestamptz, completed_at timestamptz, duration_ms int, model text, input_tokens int,
-    output_tokens int, cost_usd numeric)`;
-
 export interface NewExecution {
   id: string;
   organizationId: string;
@@ -271,7 +263,13 @@ export async function completeExecution(
          duration_ms = GREATEST(0, (extract(epoch FROM now() - started_at) * 1000)::int), heartbeat_at = NULL
        WHERE id = $1 AND status = 'running' AND worker_id = $2
        RETURNING id, organization_id),
-     steps AS (${INSERT_STEPS_FROM.replace('$STEPS', '$7')} RETURNING 1)
+     steps AS (INSERT INTO execution_steps (organization_id, execution_id, seq, node_id, node_type, status, input, output, error,
+    attempts, started_at, completed_at, duration_ms, model, input_tokens, output_tokens, cost_usd)
+  SELECT x.organization_id, x.id, s.seq, s.node_id, s.node_type, s.status, s.input, s.output, s.error, s.attempts, s.started_at,
+    s.completed_at, s.duration_ms, s.model, s.input_tokens, s.output_tokens, s.cost_usd
+  FROM x, jsonb_to_recordset($7::jsonb) AS s(seq int, node_id text, node_type text, status text, input jsonb, output jsonb,
+    error jsonb, attempts int, started_at timestamptz, completed_at timestamptz, duration_ms int, model text, input_tokens int,
+    output_tokens int, cost_usd numeric) RETURNING 1)
      SELECT count(*) AS updated FROM x`,
     [
       id,

@@ -14,6 +14,7 @@ import {
 import { actorOf, defineRoute, type RouteDefinition } from '../../http/define-route';
 import { ValidationError } from '../../http/errors';
 import type { RateLimiter } from '../../http/rate-limit';
+import { requestIdOf } from '../../http/request-context';
 import type { ExecutionsService } from './executions.service';
 
 const ExecutionPageSchema = z
@@ -53,7 +54,15 @@ export function executionsRoutes(
         });
         res.setHeader('X-Execution-Id', outcome.executionId);
         if (outcome.kind === 'async') res.status(202).json({ id: outcome.executionId, status: 'pending' });
-        else res.status(outcome.status).json(outcome.body ?? null);
+        else if (outcome.kind === 'failed') {
+          // The workflow failed, not the server: the error envelope with what the execution recorded.
+          res.status(500).json({
+            error: outcome.error.message,
+            code: outcome.error.code,
+            details: { executionId: outcome.executionId, nodeId: outcome.error.nodeId ?? null },
+            requestId: requestIdOf(res),
+          });
+        } else res.status(outcome.status).json(outcome.body ?? null);
         return undefined;
       },
     });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   TERMINAL_STATUSES,
   type ExecutionDto,
+  type ExecutionError,
   type ExecutionEvent,
   type ExecutionStepDto,
   type GraphIssue,
@@ -23,7 +24,7 @@ import { nextCronRun } from '../../engine/validate';
 import type { CredentialsService } from '../credentials/credentials.service';
 import type { VersionRecord, WorkflowRecord } from '../workflows/workflows.repo';
 import { canRunWorkflow } from '../workflows/workflows.policy';
-import { WorkflowInvalidError, type WorkflowsService } from '../workflows/workflows.service';
+import { pickVersionNumber, WorkflowInvalidError, type WorkflowsService } from '../workflows/workflows.service';
 import { createBatcher } from '../../lib/batcher';
 import { decodeCursor, encodeCursor } from '../../lib/cursor';
 import * as repo from './executions.repo';
@@ -405,7 +406,11 @@ export function createExecutionsService(deps: ExecutionsServiceDeps) {
     async runWebhook(
       token: string,
       input: unknown,
-    ): Promise<{ kind: 'sync'; status: number; body: unknown; executionId: string } | { kind: 'async'; executionId: string }> {
+    ): Promise<
+      | { kind: 'sync'; status: number; body: unknown; executionId: string }
+      | { kind: 'failed'; error: ExecutionError; executionId: string }
+      | { kind: 'async'; executionId: string }
+    > {
       const cached = webhookCache.get(token);
       let workflow = cached && cached.expires > Date.now() ? cached.workflow : undefined;
       if (workflow === undefined) {
@@ -413,10 +418,7 @@ export function createExecutionsService(deps: ExecutionsServiceDeps) {
         remember(webhookCache, token, { workflow, expires: Date.now() + WEBHOOK_CACHE_TTL_MS });
       }
       if (!workflow || !workflow.isActive) throw new NotFoundError('webhook');
-      const number =
-        workflow.canaryVersion && Math.random() * 100 < workflow.canaryPercent
-          ? workflow.canaryVersion
-          : (workflow.publishedVersion ?? workflow.currentVersion);
+      const number = pickVersionNumber(workflow);
       const versionKey = `${workflow.id}:${number}`;
       let version = versionCache.get(versionKey);
       if (!version) {
@@ -445,12 +447,7 @@ export function createExecutionsService(deps: ExecutionsServiceDeps) {
       );
       await finished.write({ ...newExecution(workflow, version, 'webhook', input, id), ...result });
       if (result.status !== 'succeeded') {
-        return {
-          kind: 'sync',
-          status: 500,
-          body: { error: result.error?.message ?? 'The workflow failed', code: result.error?.code ?? 'failed', executionId: id },
-          executionId: id,
-        };
+        return { kind: 'failed', error: result.error ?? { code: 'failed', message: 'The workflow failed' }, executionId: id };
       }
       return {
         kind: 'sync',

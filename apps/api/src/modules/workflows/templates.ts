@@ -1,18 +1,9 @@
-import type { WorkflowGraph } from '@auterity/workflow-contracts';
-
-/** A starter workflow offered in the studio's "new from template" dialog. */
-export interface WorkflowTemplate {
-  id: string;
-  name: string;
-  description: string;
-  tags: string[];
-  canvasData: WorkflowGraph;
-}
+import type { WorkflowTemplateDto } from '@auterity/workflow-contracts';
 
 const at = (x: number, y: number) => ({ x, y });
 
 /** Built-in starters; they use only nodes that run without any credential. */
-export const WORKFLOW_TEMPLATES: readonly WorkflowTemplate[] = [
+export const WORKFLOW_TEMPLATES: readonly WorkflowTemplateDto[] = [
   {
     id: 'hello-world',
     name: 'Hello world',

@@ -214,7 +214,11 @@ describe('workflows API (real database)', () => {
       const res = await request(app).post(wf.webhookPath).send({});
 
       expect(res.status).toBe(500);
-      expect(res.body).toMatchObject({ code: 'expression_error', executionId: expect.any(String) });
+      expect(res.body).toMatchObject({
+        code: 'expression_error',
+        details: { executionId: expect.any(String), nodeId: 'x' },
+        requestId: expect.any(String),
+      });
       expect(res.body.error).toContain('no stock');
     });
 

@@ -310,14 +310,6 @@ export async function findVersion(
   return rows[0] ? toVersion(rows[0]) : null;
 }
 
-export async function findVersionById(db: Db, organizationId: string, id: string): Promise<VersionRecord | null> {
-  const { rows } = await db.query<VersionRow>(
-    `SELECT ${VERSION_COLUMNS} FROM workflow_versions WHERE organization_id = $1 AND id = $2`,
-    [organizationId, id],
-  );
-  return rows[0] ? toVersion(rows[0]) : null;
-}
-
 /** Keeps the schedule row in step with the published graph: one row per scheduled workflow. */
 export async function upsertSchedule(
   db: Db,

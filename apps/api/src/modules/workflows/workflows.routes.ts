@@ -9,9 +9,9 @@ import {
   WorkflowDiffDtoSchema,
   WorkflowDtoSchema,
   WorkflowExportSchema,
-  WorkflowGraphSchema,
   WorkflowParamsSchema,
   WorkflowSummaryDtoSchema,
+  WorkflowTemplateDtoSchema,
   WorkflowVersionDtoSchema,
   WorkflowVersionParamsSchema,
   NODE_TYPE_DEFINITIONS,
@@ -24,15 +24,6 @@ import type { WorkflowsService } from './workflows.service';
 const WorkflowPageSchema = z
   .object({ items: z.array(WorkflowSummaryDtoSchema), nextCursor: z.string().nullable() })
   .meta({ id: 'WorkflowPage' });
-const TemplateSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    description: z.string(),
-    tags: z.array(z.string()),
-    canvasData: WorkflowGraphSchema,
-  })
-  .meta({ id: 'WorkflowTemplate' });
 const NodeTypeDtoSchema = z
   .object({
     type: NodeTypeSchema,
@@ -81,7 +72,7 @@ export function workflowsRoutes(service: WorkflowsService): RouteDefinition[] {
       tags: ['workflows'],
       permission: 'workflows:read',
       errors: [401, 403],
-      response: { description: 'Templates', schema: z.array(TemplateSchema) },
+      response: { description: 'Templates', schema: z.array(WorkflowTemplateDtoSchema) },
       handle: () => [...service.templates()],
     }),
     defineRoute({

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   emptyGraph,
   parseNodeConfig,
@@ -17,6 +17,7 @@ import {
 import type { Actor } from '../../http/actor';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../http/errors';
 import type { Encryptor } from '../../lib/crypto';
+import { randomToken, sha256 } from '../../lib/tokens';
 import type { Database, Db } from '../../lib/db';
 import { nextCronRun, validateForRun } from '../../engine/validate';
 import { decodeCursor, encodeCursor } from '../../lib/cursor';
@@ -31,10 +32,6 @@ export class WorkflowInvalidError extends AppError {
   constructor(readonly issues: GraphIssue[]) {
     super(400, 'workflow_invalid', 'The workflow cannot run; fix the listed problems first', issues);
   }
-}
-
-export function sha256Hex(value: string): string {
-  return createHash('sha256').update(value).digest('hex');
 }
 
 /** Strips React Flow's presentational fields so versions compare on what matters. */
@@ -87,6 +84,14 @@ export function diffGraphs(from: WorkflowGraph, to: WorkflowGraph): Pick<Workflo
       removed: [...edgesBefore].filter((k) => !edgesAfter.has(k)),
     },
   };
+}
+
+/** The version a trigger runs: the canary for its share of triggers, else the published one (else the latest). */
+export function pickVersionNumber(
+  workflow: Pick<repo.WorkflowRecord, 'canaryVersion' | 'canaryPercent' | 'publishedVersion' | 'currentVersion'>,
+): number {
+  if (workflow.canaryVersion && Math.random() * 100 < workflow.canaryPercent) return workflow.canaryVersion;
+  return workflow.publishedVersion ?? workflow.currentVersion;
 }
 
 export interface WorkflowsServiceDeps {
@@ -154,9 +159,9 @@ export function createWorkflowsService(deps: WorkflowsServiceDeps) {
   async function syncWebhook(tx: Db, w: repo.WorkflowRecord, graph: WorkflowGraph, rotate = false): Promise<repo.WorkflowRecord> {
     const hasWebhook = graph.nodes.some((n) => n.type === 'trigger.webhook');
     if (hasWebhook && (rotate || !w.webhookTokenCiphertext)) {
-      const token = `wh_${randomBytes(24).toString('base64url')}`;
+      const token = randomToken(24, 'wh_');
       const ciphertext = encryptor.encrypt(token, { organizationId: w.organizationId, recordId: w.id });
-      await repo.setWebhookToken(tx, w.organizationId, w.id, { hash: sha256Hex(token), ciphertext });
+      await repo.setWebhookToken(tx, w.organizationId, w.id, { hash: sha256(token), ciphertext });
       return { ...w, webhookTokenCiphertext: ciphertext };
     }
     if (!hasWebhook && w.webhookTokenCiphertext) {
@@ -485,16 +490,14 @@ export function createWorkflowsService(deps: WorkflowsServiceDeps) {
     },
 
     async versionFor(workflow: repo.WorkflowRecord, pinned?: number): Promise<repo.VersionRecord> {
-      let number = pinned ?? workflow.publishedVersion ?? workflow.currentVersion;
-      if (pinned === undefined && workflow.canaryVersion && Math.random() * 100 < workflow.canaryPercent)
-        number = workflow.canaryVersion;
+      const number = pinned ?? pickVersionNumber(workflow);
       const version = await repo.findVersion(db, workflow.organizationId, workflow.id, number);
       if (!version) throw new NotFoundError('version');
       return version;
     },
 
     /** The workflow behind a webhook token, or null (unknown or rotated token). */
-    findByWebhookToken: (token: string) => repo.findWorkflowByWebhookHash(db, sha256Hex(token)),
+    findByWebhookToken: (token: string) => repo.findWorkflowByWebhookHash(db, sha256(token)),
   };
 }
 
