@@ -10,3 +10,4 @@ export * from './workflows/graph';
 export * from './workflows/node-types';
 export * from './workflows/workflows';
 export * from './executions/executions';
+export * from './ai/ai';

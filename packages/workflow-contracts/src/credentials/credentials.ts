@@ -6,7 +6,13 @@ const name = z.string().trim().min(1, 'Name is required').max(CREDENTIAL_NAME_MA
 
 /** The secret fields of each credential type; they are encrypted at rest and never returned. */
 export const CredentialDataSchemas = {
-  api_key: z.object({ apiKey: secret('API key'), provider: z.string().max(50).optional() }),
+  api_key: z.object({
+    apiKey: secret('API key'),
+    /** An AI provider id (`openai`, `anthropic`, …): the key then enables that provider. */
+    provider: z.string().max(50).optional(),
+    /** For AI providers: another endpoint (a proxy or self-hosted server), reached through the SSRF guard. */
+    baseUrl: z.url({ protocol: /^https?$/, error: 'Use an http(s) URL' }).max(500).optional(),
+  }),
   http_header: z.object({ name: z.string().min(1).max(200), value: secret('Header value') }),
   http_bearer: z.object({ token: secret('Token') }),
   http_basic: z.object({ username: z.string().min(1).max(200), password: secret('Password') }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AiAttemptSchema } from '../ai/ai';
 import { NodeTypeSchema } from '../workflows/graph';
 
 export const EXECUTION_STATUSES = ['pending', 'running', 'succeeded', 'failed', 'cancelled', 'timed_out'] as const;
@@ -36,6 +37,8 @@ export const ExecutionStepDtoSchema = z
     tokens: z.object({ input: z.number().int(), output: z.number().int() }).optional(),
     /** USD, as a decimal string. */
     cost: z.string().optional(),
+    /** AI nodes: each provider call of the fallback chain, in order. */
+    aiAttempts: z.array(AiAttemptSchema).optional(),
   })
   .meta({ id: 'ExecutionStep' });
 export type ExecutionStepDto = z.infer<typeof ExecutionStepDtoSchema>;

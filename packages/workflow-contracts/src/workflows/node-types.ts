@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AiModelSelectorSchema } from '../ai/ai';
 import { findCycle, type GraphIssue, type NodeType, type WorkflowGraph, type WorkflowNode } from './graph';
 
 export const TEXT_MAX = 100_000;
@@ -38,8 +39,12 @@ export const NodeConfigSchemas = {
     .object({
       prompt: required('Prompt', TEXT_MAX),
       system: z.string().max(TEXT_MAX).optional(),
-      /** A catalog model id, or `auto` to let the router pick the cheapest model that fits. */
-      model: z.string().trim().min(1).max(200).default('auto'),
+      /** `provider/model`, or `auto` / `auto:cheapest|fastest|best` to let the router pick. */
+      model: AiModelSelectorSchema.default('auto'),
+      /** Models tried in this order when the chosen one fails (429, 5xx, timeout, outage). */
+      fallbacks: z.array(AiModelSelectorSchema).max(5).optional(),
+      /** For `auto:best`: only models whose output price (USD per million tokens) is at most this. */
+      maxPricePerMTok: z.number().min(0).max(10_000).optional(),
       temperature: z.number().min(0).max(2).optional(),
       maxTokens: z.number().int().min(1).max(200_000).optional(),
       /** Ask for a JSON answer; the output is then parsed. */
