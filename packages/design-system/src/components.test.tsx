@@ -299,6 +299,21 @@ describe('Table', () => {
     expect(html).not.toContain('aria-busy');
   });
 
+  it('gives each row the test id asked for', () => {
+    const html = renderToStaticMarkup(
+      <Table
+        caption="Credentials"
+        rows={rows}
+        rowKey={(row) => row.id}
+        rowTestId={(row) => `row-${row.id}`}
+        columns={[{ id: 'name', header: 'Name', cell: (row) => row.name }]}
+      />,
+    );
+
+    expect(html).toContain('<tr data-testid="row-a">');
+    expect(html).toContain('<tr data-testid="row-b">');
+  });
+
   it('can show its caption and mark itself busy', () => {
     const html = renderToStaticMarkup(
       <Table

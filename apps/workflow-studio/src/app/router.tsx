@@ -58,6 +58,22 @@ export const router = createBrowserRouter([
         ErrorBoundary: RouteError,
         lazy: async () => ({ Component: (await import('./routes/api-keys-route')).ApiKeysRoute }),
       },
+      { path: '/ai', element: <Navigate to="/ai/providers" replace /> },
+      {
+        path: '/ai/providers',
+        ErrorBoundary: RouteError,
+        lazy: async () => ({ Component: (await import('./routes/ai-routes')).AiProvidersRoute }),
+      },
+      {
+        path: '/ai/models',
+        ErrorBoundary: RouteError,
+        lazy: async () => ({ Component: (await import('./routes/ai-routes')).AiModelsRoute }),
+      },
+      {
+        path: '/ai/usage',
+        ErrorBoundary: RouteError,
+        lazy: async () => ({ Component: (await import('./routes/ai-routes')).AiUsageRoute }),
+      },
       {
         path: '/audit-log',
         ErrorBoundary: RouteError,

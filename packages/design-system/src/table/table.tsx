@@ -21,6 +21,8 @@ export interface TableProps<T> {
   columns: readonly TableColumn<T>[];
   rows: readonly T[];
   rowKey: (row: T) => string;
+  /** A `data-testid` for each row, for end-to-end tests that address one row. */
+  rowTestId?: (row: T) => string;
   /** Marks the table busy while rows (re)load. */
   busy?: boolean;
 }
@@ -29,7 +31,7 @@ export interface TableProps<T> {
  * A data table with real header cells. It sits in a focusable, labelled region so keyboard users
  * can scroll wide tables horizontally.
  */
-export function Table<T>({ caption, isCaptionVisible = false, columns, rows, rowKey, busy = false }: TableProps<T>) {
+export function Table<T>({ caption, isCaptionVisible = false, columns, rows, rowKey, rowTestId, busy = false }: TableProps<T>) {
   return (
     <div className="ds-table-wrap" role="region" aria-label={caption} tabIndex={0}>
       <table className="ds-table" aria-busy={busy || undefined}>
@@ -45,7 +47,7 @@ export function Table<T>({ caption, isCaptionVisible = false, columns, rows, row
         </thead>
         <tbody>
           {rows.map((row) => (
-            <tr key={rowKey(row)}>
+            <tr key={rowKey(row)} data-testid={rowTestId?.(row)}>
               {columns.map((column) =>
                 column.isRowHeader ? (
                   <th key={column.id} scope="row" className={cellClass(column)}>

@@ -1,5 +1,6 @@
 import { Link } from 'react-router';
 import { Alert, Card } from '@auterity/design-system';
+import { AiUsageCard } from '../../features/ai/components/ai-usage-card';
 import { useResendVerification } from '../../features/auth/api/email';
 import { useSession } from '../../features/auth/hooks/use-session';
 import { usePageTitle } from '../../hooks/use-page-title';
@@ -31,6 +32,7 @@ export function DashboardRoute() {
           You are the <strong>{user.role}</strong> of this organization.
         </p>
       </header>
+      <AiUsageCard />
       <Card label="Getting started">
         <h2 className="card-title">Your workspace is ready</h2>
         <p>
@@ -40,6 +42,10 @@ export function DashboardRoute() {
         <ul className="next-steps">
           <li>
             <Link to="/credentials">Store credentials</Link> for the services your workflows call.
+          </li>
+          <li>
+            <Link to="/ai/providers">Connect an AI provider</Link>, or start with the built-in local models, and let AI nodes pick
+            the cheapest, fastest or best model.
           </li>
           {user.permissions.includes('api_keys:manage') ? (
             <li>

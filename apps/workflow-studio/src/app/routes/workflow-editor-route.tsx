@@ -2,7 +2,9 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useBlocker, useNavigate, useParams } from 'react-router';
 import { Alert, Badge, Button, Modal, Spinner } from '@auterity/design-system';
 import { TERMINAL_STATUSES, UpdateWorkflowBodySchema, type WorkflowDto, type WorkflowGraph } from '@auterity/workflow-contracts';
+import { ModelPicker } from '../../features/ai/components/model-picker';
 import { CanvasPreview } from '../../features/canvas/components/canvas-preview';
+import type { ConfigWidgets } from '../../features/canvas/components/config-form';
 import { CanvasProvider } from '../../features/canvas/components/canvas-provider';
 import { NodeInspector } from '../../features/canvas/components/node-inspector';
 import { NodePalette } from '../../features/canvas/components/node-palette';
@@ -25,6 +27,11 @@ import { ApiError } from '../../lib/api-client';
 import { downloadTextFile, fileSlug } from '../../utils/download-file';
 import { errorText, issueFieldErrors } from '../../utils/error-text';
 import './workflow-editor-route.css';
+
+// Config fields that need server data get the app's own inputs; module scope keeps the map stable.
+const CONFIG_WIDGETS: ConfigWidgets = {
+  'ai.generate': { fields: ['model', 'fallbacks', 'maxPricePerMTok'], render: (props) => <ModelPicker {...props} /> },
+};
 
 function detailsOf(workflow: WorkflowDto): WorkflowDetails {
   return {
@@ -232,6 +239,7 @@ function EditorBody({ workflow }: { workflow: WorkflowDto }) {
               node={selected}
               serverIssues={selectedIssues}
               readOnly={!canEdit}
+              configWidgets={CONFIG_WIDGETS}
               onChange={(patch) => canvas.updateNodeData(selected.id, patch)}
               onDelete={() => canvas.removeNode(selected.id)}
               onClose={() => canvas.selectNode(null)}

@@ -1,7 +1,28 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Checkbox, Select, TextField } from '@auterity/design-system';
 import type { NodeType } from '@auterity/workflow-contracts';
 import { configFields, type ConfigField } from '../utils/config-fields';
+
+/** What a custom config widget gets: the whole config, so it can edit several related fields at once. */
+export interface ConfigWidgetProps {
+  nodeId: string;
+  config: Record<string, unknown>;
+  issues: Record<string, string>;
+  readOnly: boolean;
+  onChange: (config: Record<string, unknown>) => void;
+}
+
+/**
+ * A part of a node's form drawn by the app instead of the generated inputs, for fields that need
+ * server data (e.g. the AI model catalog). Given by the route, so the canvas never fetches it.
+ */
+export interface ConfigWidget {
+  /** The config fields it edits; it is drawn where the first of them would be, the others are skipped. */
+  fields: readonly string[];
+  render: (props: ConfigWidgetProps) => ReactNode;
+}
+
+export type ConfigWidgets = Readonly<Partial<Record<NodeType, ConfigWidget>>>;
 
 interface ConfigFormProps {
   nodeId: string;
@@ -11,6 +32,7 @@ interface ConfigFormProps {
   issues: Record<string, string>;
   onChange: (config: Record<string, unknown>) => void;
   readOnly?: boolean;
+  widgets?: ConfigWidgets;
 }
 
 /** `data-testid` of the first text input of the form, which the product spec's scenarios fill. */
@@ -98,14 +120,23 @@ function JsonField({
  * textareas, enums selects, numbers number inputs, booleans checkboxes, and anything structured a
  * JSON textarea. Every change is written to the node at once; the schema's messages show inline.
  */
-export function ConfigForm({ nodeId, type, config, issues, onChange, readOnly = false }: ConfigFormProps) {
+export function ConfigForm({ nodeId, type, config, issues, onChange, readOnly = false, widgets }: ConfigFormProps) {
   const fields = configFields(type);
-  const firstText = fields.find((f) => f.kind === 'text')?.name;
+  const widget = widgets?.[type];
+  const firstText = fields.find((f) => f.kind === 'text' && !widget?.fields.includes(f.name))?.name;
   if (fields.length === 0) return <p className="muted small">This node has nothing to configure.</p>;
 
   return (
     <div className="stack-form">
       {fields.map((field) => {
+        if (widget?.fields.includes(field.name)) {
+          if (field.name !== widget.fields[0]) return null;
+          return (
+            <div key={field.name} className="config-widget">
+              {widget.render({ nodeId, config, issues, readOnly, onChange })}
+            </div>
+          );
+        }
         const value = config[field.name];
         const error = issues[field.name];
         const inputId = `config-${nodeId}-${field.name}`;

@@ -3,7 +3,7 @@ import { NODE_LABEL_MAX, NODE_TYPE_DEFINITIONS, NodeSettingsSchema, type NodeSet
 import { issueFieldErrors } from '../../../utils/error-text';
 import { configIssues } from '../utils/config-fields';
 import type { CanvasNode } from '../utils/flow-graph';
-import { ConfigForm } from './config-form';
+import { ConfigForm, type ConfigWidgets } from './config-form';
 import { NodeIcon } from './node-icon';
 
 interface NodeInspectorProps {
@@ -14,6 +14,8 @@ interface NodeInspectorProps {
   onDelete: () => void;
   onClose: () => void;
   readOnly?: boolean;
+  /** Custom inputs for some config fields (e.g. the AI model picker), given by the route. */
+  configWidgets?: ConfigWidgets;
 }
 
 type SettingKey = 'retries' | 'retryBackoffMs' | 'timeoutMs';
@@ -25,7 +27,15 @@ const SETTING_FIELDS: readonly { key: SettingKey; label: string; hint: string }[
 ];
 
 /** The selected node's label, config (generated from its schema) and execution settings. */
-export function NodeInspector({ node, serverIssues, onChange, onDelete, onClose, readOnly = false }: NodeInspectorProps) {
+export function NodeInspector({
+  node,
+  serverIssues,
+  onChange,
+  onDelete,
+  onClose,
+  readOnly = false,
+  configWidgets,
+}: NodeInspectorProps) {
   const type = node.type ?? 'text';
   const definition = NODE_TYPE_DEFINITIONS[type];
   const settings = node.data.settings ?? {};
@@ -75,6 +85,7 @@ export function NodeInspector({ node, serverIssues, onChange, onDelete, onClose,
           config={node.data.config}
           issues={issues}
           readOnly={readOnly}
+          widgets={configWidgets}
           onChange={(config) => onChange({ config })}
         />
         <details className="inspector__settings">

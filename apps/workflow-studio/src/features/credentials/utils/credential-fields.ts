@@ -18,6 +18,7 @@ interface FieldPresentation {
 const FIELD_PRESENTATION: Record<CredentialFieldName, FieldPresentation> = {
   apiKey: { label: 'API key', kind: 'secret' },
   provider: { label: 'Provider', kind: 'text', hint: 'e.g. openai or stripe' },
+  baseUrl: { label: 'Base URL', kind: 'text', hint: 'For AI providers: a proxy or self-hosted endpoint.' },
   name: { label: 'Header name', kind: 'text', hint: 'e.g. X-Api-Key' },
   value: { label: 'Header value', kind: 'secret' },
   token: { label: 'Bearer token', kind: 'secret' },

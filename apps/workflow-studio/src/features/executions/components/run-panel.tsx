@@ -1,6 +1,7 @@
 import { Alert, Badge, Button, Spinner } from '@auterity/design-system';
 import type { ExecutionDto } from '@auterity/workflow-contracts';
 import { errorText } from '../../../utils/error-text';
+import { formatCount, formatUsd, sumUsd } from '../../../utils/format-money';
 import { formatDateTime } from '../../../utils/format-date';
 import { useCancelExecution } from '../api/cancel-execution';
 import { isTerminal } from '../api/get-execution';
@@ -16,6 +17,19 @@ interface RunPanelProps {
   run: WorkflowRun;
   canRun: boolean;
   nodeLabel: (nodeId: string) => string | undefined;
+}
+
+/** The AI spend of a run: the sum of its steps' costs and tokens; null when no step called a model. */
+function AiRunSummary({ execution }: { execution: ExecutionDto }) {
+  const steps = (execution.steps ?? []).filter((s) => s.cost !== undefined || s.tokens !== undefined);
+  if (steps.length === 0) return null;
+  const cost = sumUsd(steps.flatMap((s) => (s.cost === undefined ? [] : [s.cost])));
+  const tokens = steps.reduce((total, s) => total + (s.tokens ? s.tokens.input + s.tokens.output : 0), 0);
+  return (
+    <span className="muted small" data-testid="execution-ai-cost">
+      AI: {formatUsd(cost)} · {formatCount(tokens)} tokens
+    </span>
+  );
 }
 
 function ExecutionResult({
@@ -41,6 +55,7 @@ function ExecutionResult({
           {execution.version ? `Version ${execution.version} · ` : ''}
           {formatDateTime(execution.createdAt)} · {formatDuration(execution.durationMs)}
         </span>
+        <AiRunSummary execution={execution} />
         <span className="run-result__actions">
           {isRunning ? (
             <Button variant="secondary" size="sm" loading={cancel.isPending} onClick={() => cancel.mutate(execution.id)}>

@@ -1,6 +1,7 @@
 import { Badge, Table, type TableColumn } from '@auterity/design-system';
 import type { ExecutionStepDto } from '@auterity/workflow-contracts';
 import { formatDuration, prettyJson, STEP_STATUS_LABELS, statusTone } from '../utils/execution-display';
+import { AiStepDetails, hasAiDetails } from './ai-step-details';
 
 interface StepTableProps {
   steps: readonly ExecutionStepDto[];
@@ -58,5 +59,9 @@ export function StepTable({ steps, nodeLabel }: StepTableProps) {
         ),
     },
   ];
+  if (ordered.some(hasAiDetails)) {
+    // Only runs with AI steps get the column; the others keep their width for payloads.
+    columns.splice(4, 0, { id: 'ai', header: 'Model / cost', cell: (s) => <AiStepDetails step={s} /> });
+  }
   return <Table caption="Steps of this run" columns={columns} rows={ordered} rowKey={(s) => s.nodeId} />;
 }
