@@ -35,10 +35,7 @@ export function DashboardRoute() {
       <AiUsageCard />
       <Card label="Getting started">
         <h2 className="card-title">Your workspace is ready</h2>
-        <p>
-          Workflows, executions and AI providers arrive here next: draw a workflow on the canvas, run it, and watch every step.
-          Until then, prepare what they will need.
-        </p>
+        <p>Draw a workflow on the canvas, run it, and watch every step. These help along the way:</p>
         <ul className="next-steps">
           <li>
             <Link to="/credentials">Store credentials</Link> for the services your workflows call.

@@ -43,11 +43,16 @@ function PriceInput({
   value,
   error,
   onChange,
+  onSave,
+  onCancel,
 }: {
   label: string;
   value: string;
   error: string | undefined;
   onChange: (value: string) => void;
+  /** Enter saves the row and Escape cancels, as in a spreadsheet. */
+  onSave: () => void;
+  onCancel: () => void;
 }) {
   return (
     <span className="price-input">
@@ -60,6 +65,10 @@ function PriceInput({
         aria-invalid={error ? true : undefined}
         title={error}
         onChange={(event) => onChange(event.target.value)}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter') onSave();
+          else if (event.key === 'Escape') onCancel();
+        }}
       />
       {error ? <span className="ds-field__error">{error}</span> : null}
     </span>
@@ -129,6 +138,8 @@ export function ModelsTable({ models, isEditable, busy }: ModelsTableProps) {
             value={draft.inputPricePerMTok}
             error={errors.inputPricePerMTok}
             onChange={(value) => setDraft({ ...draft, inputPricePerMTok: value })}
+            onSave={() => save(m)}
+            onCancel={stopEditing}
           />
         ) : (
           <span className="nowrap" data-testid="model-input-price">
@@ -151,6 +162,8 @@ export function ModelsTable({ models, isEditable, busy }: ModelsTableProps) {
             value={draft.outputPricePerMTok}
             error={errors.outputPricePerMTok}
             onChange={(value) => setDraft({ ...draft, outputPricePerMTok: value })}
+            onSave={() => save(m)}
+            onCancel={stopEditing}
           />
         ) : (
           <span className="nowrap" data-testid="model-output-price">

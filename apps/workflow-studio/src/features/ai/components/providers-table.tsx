@@ -78,7 +78,7 @@ export function ProvidersTable({
               data-testid={`provider-test-${p.id}`}
               aria-label={`Test the connection to ${p.name}`}
               title={p.configured ? undefined : 'Add a key first'}
-              disabled={!p.configured || !p.active || (testingId !== null && testingId !== undefined && testingId !== p.id)}
+              disabled={!p.configured || !p.active || (Boolean(testingId) && testingId !== p.id)}
               loading={testingId === p.id}
               onClick={() => onTest(p)}
             >

@@ -20,6 +20,9 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = {
   'member.deactivated': 'Member deactivated',
   'member.activated': 'Member reactivated',
   'member.removed': 'Member removed',
+  'ai.budget.updated': 'AI budget changed',
+  'ai.model.updated': 'AI model edited',
+  'ai.provider.updated': 'AI provider switched',
 };
 
 export const AUDIT_ACTION_OPTIONS = [
@@ -44,6 +47,9 @@ const TARGET_LABELS: Readonly<Record<string, string>> = {
   member: 'Member',
   invite: 'Invite',
   organization: 'Organization',
+  workflow: 'Workflow',
+  ai_model: 'AI model',
+  ai_provider: 'AI provider',
 };
 
 /** The target's type and its recorded name, or a short id when the event recorded no name. */
