@@ -38,7 +38,12 @@ import { healthRoutes, type ReadinessCheck } from './modules/health/health.route
 import { createLocalEventBus, type EventBus } from './lib/event-bus';
 import { createMemoryQueue, type ExecutionQueue } from './lib/job-queue';
 import type { AiGenerator } from './engine/types';
-import { createOfflineModel } from './modules/ai/offline-model';
+import { aiRoutes } from './modules/ai/ai.routes';
+import { createAiService } from './modules/ai/ai.service';
+import { gatewayRoutes } from './modules/ai/gateway.routes';
+import { createNodeAi } from './modules/ai/node-ai';
+import { createAiRouter } from './modules/ai/router';
+import { listProviderCredentials } from './modules/credentials/credentials.repo';
 import { workflowsRoutes } from './modules/workflows/workflows.routes';
 import { createWorkflowsService } from './modules/workflows/workflows.service';
 import { executionsRoutes } from './modules/executions/executions.routes';
@@ -59,6 +64,7 @@ export interface AppDeps {
     | 'oauth'
     | 'rateLimits'
     | 'executions'
+    | 'ai'
   >;
   log: Logger;
   db: Database;
@@ -76,7 +82,7 @@ export interface AppDeps {
   bus?: EventBus;
   /** BullMQ in services mode (context.ts); in-process otherwise. */
   queue?: ExecutionQueue;
-  /** The model behind AI nodes; the built-in offline model when not given. */
+  /** The model behind AI nodes; the AI router when not given. */
   ai?: AiGenerator;
 }
 
@@ -134,6 +140,23 @@ export function createServices(deps: AppDeps) {
     allowCidrs: config.outbound.allowCidrs,
     defaultTimeoutMs: config.outbound.timeoutMs,
   });
+  const aiRouter = createAiRouter({
+    db,
+    log,
+    outbound,
+    credentials,
+    listProviderCredentials: (organizationId) => listProviderCredentials(db, organizationId),
+    config: config.ai,
+    onBudgetAlert: (alert) =>
+      void audit.record({
+        action: alert.level === 100 ? 'ai.budget.exhausted' : 'ai.budget.warning',
+        organizationId: alert.organizationId,
+        target: { type: alert.scope, id: alert.scopeId },
+        metadata: { level: alert.level, spentUsd: alert.spentUsd, limitUsd: alert.limitUsd },
+      }),
+  });
+  credentials.onChange((organizationId) => aiRouter.invalidate(organizationId));
+  const ai = createAiService({ db, router: aiRouter, baseUrls: config.ai.baseUrls });
   const workflows = createWorkflowsService({ db, encryptor, publicUrl: config.publicUrl });
   const executions = createExecutionsService({
     db,
@@ -143,7 +166,7 @@ export function createServices(deps: AppDeps) {
     bus: deps.bus ?? createLocalEventBus(),
     queue: deps.queue ?? createMemoryQueue(),
     http: outbound,
-    ai: deps.ai ?? createOfflineModel(),
+    ai: deps.ai ?? createNodeAi(aiRouter),
     settings: config.executions,
   });
   return {
@@ -160,6 +183,8 @@ export function createServices(deps: AppDeps) {
     outbound,
     workflows,
     executions,
+    aiRouter,
+    ai,
   };
 }
 export type Services = ReturnType<typeof createServices>;
@@ -183,6 +208,8 @@ export function buildRoutes(deps: AppDeps, services: Services): RouteDefinition[
       webhookPerMinute: deps.config.rateLimits.webhookPerMinute,
     }),
     ...auditRoutes(services.audit),
+    ...aiRoutes(services.ai),
+    ...gatewayRoutes({ router: services.aiRouter, executions: services.executions }),
     ...membersRoutes(services.members, { secureCookies: deps.config.isProduction }),
     ...oauthRoutes(services.oauth, { secureCookies: deps.config.isProduction, publicUrl: deps.config.publicUrl }),
   ];
@@ -233,6 +260,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   app.use(api);
   app.use(docsRouter(() => buildOpenApiDocument(routes, deps.version)));
   app.use('/api', notFoundHandler);
+  app.use('/v1', notFoundHandler);
 
   const studio = deps.studioDir ? studioRouter(deps.studioDir) : undefined;
   if (studio) app.use(studio);

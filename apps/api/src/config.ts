@@ -168,6 +168,14 @@ const EnvSchema = z.object({
   EXECUTION_RETENTION_DAYS: positiveInt(3650).default(30),
   /** Calls per minute to one workflow's webhook URL (a webhook trigger may set its own). */
   RATE_LIMIT_WEBHOOK_PER_MIN: positiveInt(1_000_000_000).default(600),
+  /** One AI provider call (one attempt of the fallback chain), in milliseconds. */
+  AI_TIMEOUT_MS: positiveInt(600_000).default(60_000),
+  /** Provider calls one AI request may make, fallbacks included. */
+  AI_MAX_ATTEMPTS: positiveInt(10).default(3),
+  /** Consecutive failures after which a provider is skipped for the cool-down. */
+  AI_BREAKER_FAILURES: positiveInt(100).default(3),
+  /** How long a failing provider is skipped before one trial call. */
+  AI_BREAKER_COOLDOWN_MS: positiveInt(3_600_000).default(30_000),
   /** How long SIGTERM waits for in-flight requests before closing connections. */
   SHUTDOWN_TIMEOUT_MS: positiveInt(120_000).default(10_000),
   /** Built studio to serve at `/`; defaults to apps/workflow-studio/dist. */
@@ -282,6 +290,15 @@ export interface Config {
     readonly retentionDays: number;
   };
   readonly runWorkerInApi: boolean;
+  /** The AI router (see modules/ai/router.ts). */
+  readonly ai: {
+    readonly timeoutMs: number;
+    readonly maxAttempts: number;
+    readonly breakerFailures: number;
+    readonly breakerCooldownMs: number;
+    /** Operator endpoints by provider id, from `AI_BASE_URL_<PROVIDER>`. */
+    readonly baseUrls: Readonly<Record<string, string>>;
+  };
   readonly auth: {
     readonly accessTtlSec: number;
     readonly refreshTtlDays: number;
@@ -336,6 +353,24 @@ function oauthProviders(env: z.infer<typeof EnvSchema>): Partial<Record<OAuthPro
     };
   }
   return providers;
+}
+
+/** `AI_BASE_URL_<PROVIDER>=https://…`: the operator's endpoint per AI provider (trusted, not SSRF-guarded). */
+function aiBaseUrls(source: NodeJS.ProcessEnv): Readonly<Record<string, string>> {
+  const urls: Record<string, string> = {};
+  for (const [name, value] of Object.entries(source)) {
+    const match = /^AI_BASE_URL_([A-Z0-9_]+)$/.exec(name);
+    if (!match?.[1] || !value) continue;
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      throw new ConfigError(`${name} must be an http(s) URL`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${name} must be an http(s) URL`);
+    urls[match[1].toLowerCase().replace(/_/g, '-')] = value.replace(/\/$/, '');
+  }
+  return Object.freeze(urls);
 }
 
 /**
@@ -419,6 +454,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       retentionDays: env.EXECUTION_RETENTION_DAYS,
     }),
     runWorkerInApi: env.RUN_WORKER_IN_API,
+    ai: Object.freeze({
+      timeoutMs: env.AI_TIMEOUT_MS,
+      maxAttempts: env.AI_MAX_ATTEMPTS,
+      breakerFailures: env.AI_BREAKER_FAILURES,
+      breakerCooldownMs: env.AI_BREAKER_COOLDOWN_MS,
+      baseUrls: aiBaseUrls(source),
+    }),
     auth: Object.freeze({
       accessTtlSec: env.JWT_ACCESS_TTL_SEC,
       refreshTtlDays: env.REFRESH_TOKEN_TTL_DAYS,

@@ -13,6 +13,8 @@ export class NodeFailure extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** What the failed step still records (an AI node's attempts). */
+    readonly usage?: Pick<StepRecord, 'aiAttempts'>,
   ) {
     super(message);
   }
@@ -22,7 +24,7 @@ export class NodeFailure extends Error {
 export interface NodeOutcome {
   output: unknown;
   handles?: string[];
-  usage?: Pick<StepRecord, 'model' | 'tokens' | 'cost'>;
+  usage?: Pick<StepRecord, 'model' | 'tokens' | 'cost' | 'aiAttempts'>;
 }
 
 export interface NodeRun {
@@ -171,6 +173,9 @@ const RUNNERS: Record<WorkflowNode['type'], Runner> = {
     const c = run.config;
     const result = await services.ai.generate({
       organizationId: run.request.organizationId,
+      workflowId: run.request.workflowId,
+      executionId: run.request.executionId,
+      nodeId: run.node.id,
       prompt: str(await render(c['prompt'], run.scope)),
       ...(c['system'] !== undefined ? { system: str(await render(c['system'], run.scope)) } : {}),
       model: str(c['model'] ?? 'auto'),
@@ -178,6 +183,8 @@ const RUNNERS: Record<WorkflowNode['type'], Runner> = {
       ...(typeof c['maxTokens'] === 'number' ? { maxTokens: c['maxTokens'] } : {}),
       ...(c['json'] === true ? { json: true } : {}),
       ...(typeof c['credentialId'] === 'string' ? { credentialId: c['credentialId'] } : {}),
+      ...(Array.isArray(c['fallbacks']) ? { fallbacks: c['fallbacks'].map(String) } : {}),
+      ...(typeof c['maxPricePerMTok'] === 'number' ? { maxPricePerMTok: c['maxPricePerMTok'] } : {}),
       signal: run.signal,
     });
     let output: unknown = result.text;
@@ -185,15 +192,18 @@ const RUNNERS: Record<WorkflowNode['type'], Runner> = {
       try {
         output = JSON.parse(result.text);
       } catch {
-        throw new NodeFailure('ai_invalid_json', 'The model did not answer with valid JSON');
+        throw new NodeFailure('ai_invalid_json', 'The model did not answer with valid JSON', {
+          ...(result.attempts ? { aiAttempts: result.attempts } : {}),
+        });
       }
     }
     return {
       output,
       usage: {
-        model: `${result.provider}/${result.model}`,
+        model: result.model.includes('/') ? result.model : `${result.provider}/${result.model}`,
         tokens: { input: result.usage.inputTokens, output: result.usage.outputTokens },
         cost: result.costUsd,
+        ...(result.attempts ? { aiAttempts: result.attempts } : {}),
       },
     };
   },

@@ -239,7 +239,16 @@ export async function runWorkflow(request: RunRequest, services: EngineServices)
     }
     const aborted = run.signal.aborted && !(lastError instanceof NodeFailure);
     const error = toExecutionError(aborted ? run.signal.reason : lastError, id);
-    record({ nodeId: id, type: node.type, status: aborted ? 'cancelled' : 'failed', input, output: null, error, ...timing });
+    record({
+      nodeId: id,
+      type: node.type,
+      status: aborted ? 'cancelled' : 'failed',
+      input,
+      output: null,
+      error,
+      ...timing,
+      ...(lastError instanceof NodeFailure ? lastError.usage : {}),
+    });
     if (aborted) return;
     if (settings.continueOnError) {
       outputs[id] = { error: { code: error.code, message: error.message } };

@@ -1,9 +1,12 @@
-import type { ExecutionError, NodeType, StepStatus, WorkflowGraph } from '@auterity/workflow-contracts';
+import type { AiAttempt, ExecutionError, NodeType, StepStatus, WorkflowGraph } from '@auterity/workflow-contracts';
 import type { GuardedHttpClient } from '../lib/http-client';
 
 /** A language model call as AI nodes make it; the AI router implements it. */
 export interface AiRequest {
   organizationId: string;
+  workflowId: string;
+  executionId: string;
+  nodeId: string;
   prompt: string;
   system?: string;
   model: string;
@@ -11,6 +14,10 @@ export interface AiRequest {
   maxTokens?: number;
   json?: boolean;
   credentialId?: string;
+  /** Models to try in order when the chosen one fails. */
+  fallbacks?: string[];
+  /** For `auto:best`: the highest output price considered (USD per million tokens). */
+  maxPricePerMTok?: number;
   signal: AbortSignal;
 }
 
@@ -21,6 +28,8 @@ export interface AiResult {
   usage: { inputTokens: number; outputTokens: number };
   /** USD, as a decimal string. */
   costUsd: string;
+  /** Each provider call made, in order (fallbacks). */
+  attempts?: AiAttempt[];
 }
 
 export interface AiGenerator {
@@ -66,6 +75,7 @@ export interface StepRecord {
   model?: string;
   tokens?: { input: number; output: number };
   cost?: string;
+  aiAttempts?: AiAttempt[];
 }
 
 export interface RunRequest {

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { ApiErrorBody, ErrorCode } from '@auterity/workflow-contracts';
 import { AppError, RateLimitedError } from './errors';
+import { openAiErrorBody } from './openai-error';
 import { requestLog, requestIdOf } from './request-context';
 
 /** SQLSTATE classes and socket errors that mean "the database is unreachable right now". */
@@ -17,8 +18,17 @@ const DATABASE_DOWN_CODES = new Set([
   '08006',
 ]);
 
-/** Writes the one error envelope of ARCHITECTURE.md. */
+/**
+ * Writes the one error envelope of ARCHITECTURE.md; on the OpenAI-compatible gateway (`/v1/…`)
+ * OpenAI's own error shape, which its clients parse.
+ */
 export function sendError(res: Response, status: number, code: ErrorCode, message: string, details?: unknown): void {
+  if (res.req.originalUrl.startsWith('/v1/')) {
+    const issue = (details as { issues?: { path: string; message: string }[] } | undefined)?.issues?.[0];
+    const text = issue ? `${message}: ${issue.path.replace(/^body\./, '')}: ${issue.message}` : message;
+    res.status(status).json(openAiErrorBody(status, code, text, issue ? issue.path.replace(/^body\./, '') : null));
+    return;
+  }
   const body: ApiErrorBody = { error: message, code, ...(details === undefined ? {} : { details }), requestId: requestIdOf(res) };
   res.status(status).json(body);
 }

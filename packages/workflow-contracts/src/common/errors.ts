@@ -23,6 +23,12 @@ export const ERROR_CODES = [
   'internal_error',
   'workflow_invalid',
   'execution_finished',
+  'budget_exceeded',
+  'model_not_found',
+  'model_unavailable',
+  'no_model_available',
+  'unsupported_request',
+  'ai_provider_failed',
 ] as const;
 
 /** One of {@link ERROR_CODES}. */

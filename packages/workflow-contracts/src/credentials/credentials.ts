@@ -11,7 +11,10 @@ export const CredentialDataSchemas = {
     /** An AI provider id (`openai`, `anthropic`, …): the key then enables that provider. */
     provider: z.string().max(50).optional(),
     /** For AI providers: another endpoint (a proxy or self-hosted server), reached through the SSRF guard. */
-    baseUrl: z.url({ protocol: /^https?$/, error: 'Use an http(s) URL' }).max(500).optional(),
+    baseUrl: z
+      .url({ protocol: /^https?$/, error: 'Use an http(s) URL' })
+      .max(500)
+      .optional(),
   }),
   http_header: z.object({ name: z.string().min(1).max(200), value: secret('Header value') }),
   http_bearer: z.object({ token: secret('Token') }),
@@ -52,6 +55,8 @@ export const CredentialDtoSchema = z
     type: CredentialTypeSchema,
     /** A masked reminder of the secret, such as `sk-…x9Qa`; the secret itself is never returned. */
     hint: z.string(),
+    /** The AI provider this API key enables (`api_key` credentials naming one), else null. */
+    provider: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

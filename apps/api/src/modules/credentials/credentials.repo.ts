@@ -9,6 +9,8 @@ export interface CredentialRecord {
   type: CredentialType;
   dataCiphertext: string;
   hint: string;
+  /** The AI provider an API key enables, if any. */
+  provider: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -20,11 +22,12 @@ interface CredentialRow {
   type: CredentialType;
   data_ciphertext: string;
   hint: string;
+  provider: string | null;
   created_at: Date;
   updated_at: Date;
 }
 
-const COLUMNS = 'id, organization_id, name, type, data_ciphertext, hint, created_at, updated_at';
+const COLUMNS = 'id, organization_id, name, type, data_ciphertext, hint, provider, created_at, updated_at';
 
 function toCredential(row: CredentialRow): CredentialRecord {
   return {
@@ -34,6 +37,7 @@ function toCredential(row: CredentialRow): CredentialRecord {
     type: row.type,
     dataCiphertext: row.data_ciphertext,
     hint: row.hint,
+    provider: row.provider,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -54,14 +58,15 @@ export async function insertCredential(
     dataCiphertext: string;
     keyId: string;
     hint: string;
+    provider: string | null;
     createdBy: string | null;
   },
 ): Promise<CredentialRecord> {
   try {
     const { rows } = await db.query<CredentialRow>(
-      `INSERT INTO credentials (id, organization_id, name, type, data_ciphertext, key_id, hint, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
-      [row.id, row.organizationId, row.name, row.type, row.dataCiphertext, row.keyId, row.hint, row.createdBy],
+      `INSERT INTO credentials (id, organization_id, name, type, data_ciphertext, key_id, hint, provider, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${COLUMNS}`,
+      [row.id, row.organizationId, row.name, row.type, row.dataCiphertext, row.keyId, row.hint, row.provider, row.createdBy],
     );
     if (!rows[0]) throw new Error('credential insert returned no row');
     return toCredential(rows[0]);
@@ -95,13 +100,13 @@ export async function updateCredential(
   db: Db,
   organizationId: string,
   id: string,
-  changes: { name: string; dataCiphertext: string; keyId: string; hint: string },
+  changes: { name: string; dataCiphertext: string; keyId: string; hint: string; provider: string | null },
 ): Promise<CredentialRecord | null> {
   try {
     const { rows } = await db.query<CredentialRow>(
-      `UPDATE credentials SET name = $3, data_ciphertext = $4, key_id = $5, hint = $6
+      `UPDATE credentials SET name = $3, data_ciphertext = $4, key_id = $5, hint = $6, provider = $7
        WHERE organization_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
-      [organizationId, id, changes.name, changes.dataCiphertext, changes.keyId, changes.hint],
+      [organizationId, id, changes.name, changes.dataCiphertext, changes.keyId, changes.hint, changes.provider],
     );
     return rows[0] ? toCredential(rows[0]) : null;
   } catch (err) {
@@ -137,4 +142,17 @@ export async function countCredentialsByKey(db: Db): Promise<Record<string, numb
     'SELECT key_id, count(*)::text AS n FROM credentials GROUP BY key_id',
   );
   return Object.fromEntries(rows.map((r) => [r.key_id, Number(r.n)]));
+}
+
+/** The organization's API-key credentials that name an AI provider, newest first. */
+export async function listProviderCredentials(
+  db: Db,
+  organizationId: string,
+): Promise<{ id: string; provider: string; updatedAt: Date }[]> {
+  const { rows } = await db.query<{ id: string; provider: string; updated_at: Date }>(
+    `SELECT id, provider, updated_at FROM credentials
+     WHERE organization_id = $1 AND provider IS NOT NULL ORDER BY updated_at DESC, id`,
+    [organizationId],
+  );
+  return rows.map((r) => ({ id: r.id, provider: r.provider, updatedAt: r.updated_at }));
 }

@@ -45,6 +45,7 @@ function present(c: repo.CredentialRecord): CredentialDto {
     name: c.name,
     type: c.type,
     hint: c.hint,
+    provider: c.provider,
     createdAt: c.createdAt.toISOString(),
     updatedAt: c.updatedAt.toISOString(),
   };
@@ -56,12 +57,17 @@ function present(c: repo.CredentialRecord): CredentialDto {
  */
 export function createCredentialsService(deps: { db: Database; encryptor: Encryptor }) {
   const { db, encryptor } = deps;
+  const listeners: ((organizationId: string) => void)[] = [];
+  const changed = (organizationId: string) => {
+    for (const listener of listeners) listener(organizationId);
+  };
 
   function seal(organizationId: string, id: string, type: CredentialType, data: Record<string, unknown>) {
     return {
       dataCiphertext: encryptor.encrypt(JSON.stringify(data), { organizationId, recordId: id }),
       keyId: encryptor.activeKeyId,
       hint: maskSecret(String(data[HINT_FIELD[type]] ?? '')),
+      provider: type === 'api_key' && typeof data['provider'] === 'string' ? data['provider'] : null,
     };
   }
 
@@ -69,16 +75,16 @@ export function createCredentialsService(deps: { db: Database; encryptor: Encryp
     async create(actor: Actor, body: CreateCredentialBody): Promise<CredentialDto> {
       const id = randomUUID();
       const sealed = seal(actor.organizationId, id, body.type, body.data);
-      return present(
-        await repo.insertCredential(db, {
-          id,
-          organizationId: actor.organizationId,
-          name: body.name,
-          type: body.type,
-          createdBy: actor.userId,
-          ...sealed,
-        }),
-      );
+      const created = await repo.insertCredential(db, {
+        id,
+        organizationId: actor.organizationId,
+        name: body.name,
+        type: body.type,
+        createdBy: actor.userId,
+        ...sealed,
+      });
+      changed(actor.organizationId);
+      return present(created);
     },
 
     async list(actor: Actor): Promise<CredentialDto[]> {
@@ -99,15 +105,22 @@ export function createCredentialsService(deps: { db: Database; encryptor: Encryp
         if (!current) throw new NotFoundError('credential');
         const sealed = body.data
           ? seal(actor.organizationId, id, current.type, parseData(current.type, body.data))
-          : { dataCiphertext: current.dataCiphertext, keyId: encryptor.keyIdOf(current.dataCiphertext), hint: current.hint };
+          : {
+              dataCiphertext: current.dataCiphertext,
+              keyId: encryptor.keyIdOf(current.dataCiphertext),
+              hint: current.hint,
+              provider: current.provider,
+            };
         const updated = await repo.updateCredential(tx, actor.organizationId, id, { name: body.name ?? current.name, ...sealed });
         if (!updated) throw new NotFoundError('credential');
+        changed(actor.organizationId);
         return present(updated);
       });
     },
 
     async remove(actor: Actor, id: string): Promise<void> {
       if (!(await repo.deleteCredential(db, actor.organizationId, id))) throw new NotFoundError('credential');
+      changed(actor.organizationId);
     },
 
     /** The decrypted secret fields, for the process that uses them (workflow nodes). Never presented. */
@@ -150,6 +163,11 @@ export function createCredentialsService(deps: { db: Database; encryptor: Encryp
     },
 
     countByKey: () => repo.countCredentialsByKey(db),
+
+    /** Calls `listener` with the organization after each change (caches of its keys forget them). */
+    onChange(listener: (organizationId: string) => void): void {
+      listeners.push(listener);
+    },
   };
 }
 

@@ -1,4 +1,4 @@
-import type { ExecutionError, ExecutionStatus, TriggerKind, WorkflowGraph } from '@auterity/workflow-contracts';
+import type { AiAttempt, ExecutionError, ExecutionStatus, TriggerKind, WorkflowGraph } from '@auterity/workflow-contracts';
 import type { Db } from '../../lib/db';
 import type { StepRecord } from '../../engine/types';
 
@@ -38,6 +38,7 @@ export interface StepRow {
   input_tokens: number | null;
   output_tokens: number | null;
   cost_usd: string | null;
+  ai_attempts: AiAttempt[] | null;
 }
 
 interface ExecutionRow {
@@ -113,6 +114,7 @@ function stepRow(s: StepRecord) {
     input_tokens: s.tokens?.input ?? null,
     output_tokens: s.tokens?.output ?? null,
     cost_usd: s.cost ?? null,
+    ai_attempts: s.aiAttempts ?? null,
   };
 }
 
@@ -226,12 +228,12 @@ export async function insertFinishedExecutions(db: Db, rows: readonly FinishedEx
          completed_at timestamptz, duration_ms int, depth int, parent_execution_id uuid, created_by uuid)
        RETURNING id, organization_id)
      INSERT INTO execution_steps (organization_id, execution_id, seq, node_id, node_type, status, input, output, error,
-       attempts, started_at, completed_at, duration_ms, model, input_tokens, output_tokens, cost_usd)
+       attempts, started_at, completed_at, duration_ms, model, input_tokens, output_tokens, cost_usd, ai_attempts)
      SELECT x.organization_id, x.id, s.seq, s.node_id, s.node_type, s.status, s.input, s.output, s.error, s.attempts, s.started_at,
-       s.completed_at, s.duration_ms, s.model, s.input_tokens, s.output_tokens, s.cost_usd
+       s.completed_at, s.duration_ms, s.model, s.input_tokens, s.output_tokens, s.cost_usd, s.ai_attempts
      FROM x JOIN jsonb_to_recordset($2::jsonb) AS s(execution_id uuid, seq int, node_id text, node_type text, status text,
        input jsonb, output jsonb, error jsonb, attempts int, started_at timestamptz, completed_at timestamptz, duration_ms int,
-       model text, input_tokens int, output_tokens int, cost_usd numeric) ON s.execution_id = x.id`,
+       model text, input_tokens int, output_tokens int, cost_usd numeric, ai_attempts jsonb) ON s.execution_id = x.id`,
     [JSON.stringify(executions), JSON.stringify(steps)],
     { prepare: 'executions.insert_finished_batch' },
   );
@@ -264,12 +266,12 @@ export async function completeExecution(
        WHERE id = $1 AND status = 'running' AND worker_id = $2
        RETURNING id, organization_id),
      steps AS (INSERT INTO execution_steps (organization_id, execution_id, seq, node_id, node_type, status, input, output, error,
-    attempts, started_at, completed_at, duration_ms, model, input_tokens, output_tokens, cost_usd)
+    attempts, started_at, completed_at, duration_ms, model, input_tokens, output_tokens, cost_usd, ai_attempts)
   SELECT x.organization_id, x.id, s.seq, s.node_id, s.node_type, s.status, s.input, s.output, s.error, s.attempts, s.started_at,
-    s.completed_at, s.duration_ms, s.model, s.input_tokens, s.output_tokens, s.cost_usd
+    s.completed_at, s.duration_ms, s.model, s.input_tokens, s.output_tokens, s.cost_usd, s.ai_attempts
   FROM x, jsonb_to_recordset($7::jsonb) AS s(seq int, node_id text, node_type text, status text, input jsonb, output jsonb,
     error jsonb, attempts int, started_at timestamptz, completed_at timestamptz, duration_ms int, model text, input_tokens int,
-    output_tokens int, cost_usd numeric) RETURNING 1)
+    output_tokens int, cost_usd numeric, ai_attempts jsonb) RETURNING 1)
      SELECT count(*) AS updated FROM x`,
     [
       id,
@@ -326,7 +328,7 @@ export async function findGraphOfVersion(db: Db, organizationId: string, version
 export async function listSteps(db: Db, organizationId: string, executionId: string): Promise<StepRow[]> {
   const { rows } = await db.query<StepRow>(
     `SELECT node_id, node_type, status, input, output, error, attempts, started_at, completed_at, duration_ms, model, input_tokens,
-       output_tokens, cost_usd::text AS cost_usd
+       output_tokens, cost_usd::text AS cost_usd, ai_attempts
      FROM execution_steps WHERE organization_id = $1 AND execution_id = $2 ORDER BY seq`,
     [organizationId, executionId],
   );

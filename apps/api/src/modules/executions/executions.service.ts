@@ -82,6 +82,7 @@ function presentStep(s: StepRecord): ExecutionStepDto {
     ...(s.model ? { model: s.model } : {}),
     ...(s.tokens ? { tokens: s.tokens } : {}),
     ...(s.cost ? { cost: s.cost } : {}),
+    ...(s.aiAttempts ? { aiAttempts: s.aiAttempts } : {}),
   };
 }
 
@@ -105,6 +106,7 @@ function presentStepRow(s: repo.StepRow): ExecutionStepDto {
     ...(s.model ? { model: s.model } : {}),
     ...(s.input_tokens !== null ? { tokens: { input: s.input_tokens, output: s.output_tokens ?? 0 } } : {}),
     ...(s.cost_usd !== null ? { cost: trimDecimal(s.cost_usd) } : {}),
+    ...(s.ai_attempts ? { aiAttempts: s.ai_attempts } : {}),
   };
 }
 

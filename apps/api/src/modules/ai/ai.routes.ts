@@ -1,0 +1,130 @@
+import { z } from 'zod';
+import {
+  AiBudgetDtoSchema,
+  AiBudgetParamsSchema,
+  AiModelDtoSchema,
+  AiModelParamsSchema,
+  AiProviderDtoSchema,
+  AiProviderParamsSchema,
+  AiProviderTestResultSchema,
+  AiUsageDtoSchema,
+  AiUsageQuerySchema,
+  PutAiBudgetBodySchema,
+  UpdateAiModelBodySchema,
+  UpdateAiProviderBodySchema,
+} from '@auterity/workflow-contracts';
+import { actorOf, defineRoute, type RouteDefinition } from '../../http/define-route';
+import type { AiService } from './ai.service';
+
+const ProviderListSchema = z.object({ items: z.array(AiProviderDtoSchema) }).meta({ id: 'AiProviderList' });
+const ModelListSchema = z.object({ items: z.array(AiModelDtoSchema) }).meta({ id: 'AiModelList' });
+const BudgetListSchema = z.object({ items: z.array(AiBudgetDtoSchema) }).meta({ id: 'AiBudgetList' });
+
+export function aiRoutes(service: AiService): RouteDefinition[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/api/ai/providers',
+      summary: 'AI providers: protocol, endpoint, and whether the organization can use each',
+      tags: ['ai'],
+      permission: 'workflows:read',
+      errors: [401, 403],
+      response: { description: 'Every provider the router knows', schema: ProviderListSchema },
+      handle: async (ctx) => ({ items: await service.listProviders(actorOf(ctx)) }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/ai/providers/:provider/test',
+      summary: 'Test a provider with one tiny call to its cheapest model (billed like any call)',
+      tags: ['ai'],
+      permission: 'ai:invoke',
+      input: { params: AiProviderParamsSchema },
+      errors: [401, 403, 404],
+      response: { description: 'Whether the call succeeded, and how long it took', schema: AiProviderTestResultSchema },
+      handle: (ctx) => service.testProvider(actorOf(ctx), ctx.input.params.provider),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/ai/models',
+      summary: 'The model catalog: prices per million tokens, context window, capabilities, availability',
+      tags: ['ai'],
+      permission: 'workflows:read',
+      errors: [401, 403],
+      response: { description: 'Catalog models', schema: ModelListSchema },
+      handle: async (ctx) => ({ items: await service.listModels(actorOf(ctx)) }),
+    }),
+    defineRoute({
+      method: 'patch',
+      path: '/api/admin/ai/models/:id',
+      summary: 'Edit a catalog model: prices, quality tier, context window, active (platform administrators)',
+      tags: ['ai', 'admin'],
+      input: { params: AiModelParamsSchema, body: UpdateAiModelBodySchema },
+      errors: [401, 403, 404],
+      response: { description: 'The updated model', schema: AiModelDtoSchema },
+      audit: ({ actor, input }) => ({
+        action: 'ai.model.updated',
+        organizationId: actor?.organizationId ?? null,
+        actor,
+        target: { type: 'ai_model', id: input.params.id },
+        metadata: { ...input.body },
+      }),
+      handle: (ctx) => service.updateModel(actorOf(ctx), ctx.input.params.id, ctx.input.body),
+    }),
+    defineRoute({
+      method: 'patch',
+      path: '/api/admin/ai/providers/:provider',
+      summary: 'Switch a provider on or off for the whole platform (platform administrators)',
+      tags: ['ai', 'admin'],
+      input: { params: AiProviderParamsSchema, body: UpdateAiProviderBodySchema },
+      errors: [401, 403, 404],
+      response: { description: 'The provider', schema: AiProviderDtoSchema },
+      audit: ({ actor, input }) => ({
+        action: 'ai.provider.updated',
+        organizationId: actor?.organizationId ?? null,
+        actor,
+        target: { type: 'ai_provider', id: input.params.provider },
+        metadata: { active: input.body.active },
+      }),
+      handle: (ctx) => service.updateProvider(actorOf(ctx), ctx.input.params.provider, ctx.input.body.active),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/ai/usage',
+      summary: "The organization's AI calls, tokens and spend, grouped by day, model, provider, workflow or API key",
+      tags: ['ai'],
+      permission: 'workflows:read',
+      input: { query: AiUsageQuerySchema },
+      errors: [401, 403],
+      response: { description: 'Usage rows and the total (this month by default)', schema: AiUsageDtoSchema },
+      handle: (ctx) => service.usage(actorOf(ctx), ctx.input.query),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/ai/budgets',
+      summary: "Monthly AI budgets: the organization's (plan or lower override), and per workflow and API key",
+      tags: ['ai'],
+      permission: 'workflows:read',
+      errors: [401, 403],
+      response: { description: "Budgets with this month's spend", schema: BudgetListSchema },
+      handle: async (ctx) => ({ items: await service.listBudgets(actorOf(ctx)) }),
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/api/ai/budgets/:scope/:scopeId',
+      summary: 'Set or remove a monthly AI budget (an organization override can only lower the plan limit)',
+      tags: ['ai'],
+      permission: 'billing:manage',
+      input: { params: AiBudgetParamsSchema, body: PutAiBudgetBodySchema },
+      errors: [401, 403, 404],
+      response: { description: 'The budget now in force', schema: AiBudgetDtoSchema },
+      audit: ({ actor, input }) => ({
+        action: 'ai.budget.updated',
+        organizationId: actor?.organizationId ?? null,
+        actor,
+        target: { type: input.params.scope, id: input.params.scopeId },
+        metadata: { monthlyLimitUsd: input.body.monthlyLimitUsd },
+      }),
+      handle: (ctx) => service.putBudget(actorOf(ctx), ctx.input.params.scope, ctx.input.params.scopeId, ctx.input.body),
+    }),
+  ];
+}
