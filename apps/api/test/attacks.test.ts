@@ -19,7 +19,17 @@ import { captureLogger, TEST_JWT_SECRET, testConfig, testDeps } from './test-app
  */
 
 /** Tables a refused request must leave untouched. */
-const WATCHED_TABLES = ['organizations', 'users', 'sessions', 'refresh_tokens', 'credentials', 'api_keys', 'invites'];
+const WATCHED_TABLES = [
+  'organizations',
+  'users',
+  'sessions',
+  'refresh_tokens',
+  'credentials',
+  'api_keys',
+  'invites',
+  'ai_budgets',
+  'ai_usage',
+];
 /** Signs of internals that must never reach a client. */
 const LEAKS = /\n\s+at |SyntaxError|TypeError|node_modules|\.ts:\d+|\bSELECT\b|\bINSERT\b|pg_|SQLSTATE|stack/;
 
@@ -228,12 +238,16 @@ describe('attack suite', () => {
   describe('authorization', () => {
     /** Authenticated write routes every member may use on their own account. */
     const SELF_SERVICE = new Set(['post /api/auth/logout', 'post /api/auth/verify-email/request']);
+    /** Platform-wide settings: only platform administrators, whatever their organization role. */
+    const PLATFORM_ADMIN = new Set(['patch /api/admin/ai/models/:id', 'patch /api/admin/ai/providers/:provider']);
 
     const writeRoutes = () => buildRoutes(deps, createServices(deps)).filter((r) => r.auth !== 'public' && r.method !== 'get');
 
     it('knows every authenticated write route: each needs a permission or is self-service', () => {
       const unknown = writeRoutes()
-        .filter((r) => !r.permission && !SELF_SERVICE.has(`${r.method} ${r.path}`))
+        .filter(
+          (r) => !r.permission && !SELF_SERVICE.has(`${r.method} ${r.path}`) && !PLATFORM_ADMIN.has(`${r.method} ${r.path}`),
+        )
         .map((r) => `${r.method} ${r.path}`);
       const viewerMay = writeRoutes()
         .filter((r) => r.permission && ROLE_PERMISSIONS.viewer.includes(r.permission))
@@ -251,9 +265,22 @@ describe('attack suite', () => {
       for (const route of writeRoutes().filter((r) => r.permission)) {
         const path = route.path.replace(/:[A-Za-z]+/g, () => randomUUID());
         const res = await request(app)[route.method](path).set(as(viewer)).send({ name: 'viewer was here', role: 'owner' });
-        if (res.status !== 403 || res.body.error !== 'Insufficient permissions' || res.body.code !== 'forbidden')
+        if (route.path.startsWith('/v1/')) {
+          // The OpenAI-compatible gateway answers in OpenAI's error shape.
+          if (res.status !== 403 || res.body.error?.code !== 'forbidden' || res.body.error?.type !== 'permission_error')
+            failures.push(`${route.method.toUpperCase()} ${route.path} → ${res.status} ${JSON.stringify(res.body)}`);
+        } else if (res.status !== 403 || res.body.error !== 'Insufficient permissions' || res.body.code !== 'forbidden')
           failures.push(`${route.method.toUpperCase()} ${route.path} → ${res.status} ${JSON.stringify(res.body)}`);
         else expectEnvelope(res, 403, 'forbidden');
+      }
+      for (const key of PLATFORM_ADMIN) {
+        const [method, pattern] = key.split(' ') as ['patch', string];
+        const path = pattern.replace(':id', 'openai%2Fgpt-4o-mini').replace(':provider', 'openai');
+        // Owners of an organization are not platform administrators either.
+        for (const who of [viewer, owner]) {
+          const res = await request(app)[method](path).set(as(who)).send({ active: false });
+          if (res.status !== 403) failures.push(`${key} as ${who === owner ? 'owner' : 'viewer'} → ${res.status}`);
+        }
       }
 
       expect(failures).toEqual([]);

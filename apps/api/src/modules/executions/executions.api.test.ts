@@ -1,3 +1,4 @@
+import { countTokens } from 'gpt-tokenizer';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
@@ -231,13 +232,24 @@ describe('workflow executions (API, real database)', () => {
       expect(res.body.error).toMatchObject({ code: 'ssrf_blocked', nodeId: 'meta' });
     });
 
-    it('runs AI nodes on the built-in offline model and records tokens and cost', async () => {
+    it('runs AI nodes on the offline local provider (auto) and records tokens, cost, attempts and usage', async () => {
       const id = await createWorkflow(graph([{ id: 'ai', type: 'ai.generate', config: { prompt: 'Summarize {{ text }}' } }]));
 
       const res = await run(id, { text: 'a long story' });
 
-      expect(res.body.output.ai).toBe('Offline model reply to: Summarize a long story');
-      expect(res.body.steps[0]).toMatchObject({ model: 'auterity/offline-echo-1', tokens: { input: 6, output: 12 }, cost: '0' });
+      const reply = 'Local echo: Summarize a long story';
+      expect(res.body.output.ai).toBe(reply);
+      expect(res.body.steps[0]).toMatchObject({
+        model: 'local/echo',
+        tokens: { input: countTokens('Summarize a long story'), output: countTokens(reply) },
+        cost: '0',
+        aiAttempts: [{ model: 'local/echo', ok: true }],
+      });
+      const usage = await test.db.query<{ workflow_id: string; execution_id: string; node_id: string; model: string }>(
+        'SELECT workflow_id, execution_id, node_id, model FROM ai_usage WHERE execution_id = $1',
+        [res.body.id],
+      );
+      expect(usage.rows).toEqual([{ workflow_id: id, execution_id: res.body.id, node_id: 'ai', model: 'echo' }]);
     });
 
     it('runs a sub-workflow and records it as its own execution', async () => {
