@@ -447,7 +447,7 @@ export function createAiRouter(deps: AiRouterDeps) {
   }
 
   /** Refuses a call when a limit in force is reached (the plan's, the organization's, a workflow's or an API key's). */
-  async function checkBudget(call: AiAttribution): Promise<void> {
+  async function checkBudget(call: AiAttribution): Promise<usageRepo.BudgetState> {
     const since = periodStart(now());
     const state = await usageRepo.budgetState(db, call.organizationId, since, {
       workflowId: call.workflowId ?? null,
@@ -461,6 +461,7 @@ export function createAiRouter(deps: AiRouterDeps) {
         );
       }
     }
+    return state;
   }
 
   function limitsInForce(call: AiAttribution, state: usageRepo.BudgetState) {
@@ -485,6 +486,7 @@ export function createAiRouter(deps: AiRouterDeps) {
     candidate: Candidate,
     usage: { inputTokens: number; outputTokens: number },
     latencyMs: number,
+    before: usageRepo.BudgetState,
   ) {
     const cost = callCost(
       { input: usage.inputTokens, output: usage.outputTokens },
@@ -505,22 +507,19 @@ export function createAiRouter(deps: AiRouterDeps) {
         costUsd,
         latencyMs,
       });
-      if (cost > 0n) await raiseAlerts(call);
+      if (cost > 0n) await raiseAlerts(call, before, cost);
     } catch (err) {
       log.error({ err, organizationId: call.organizationId }, 'AI usage could not be recorded');
     }
     return costUsd;
   }
 
-  async function raiseAlerts(call: AiAttribution) {
+  /** Spend after this call is the spend the budget check read plus its cost: no second query. */
+  async function raiseAlerts(call: AiAttribution, before: usageRepo.BudgetState, cost: bigint) {
     const start = periodStart(now());
-    const state = await usageRepo.budgetState(db, call.organizationId, start, {
-      workflowId: call.workflowId ?? null,
-      apiKeyId: call.apiKeyId ?? null,
-    });
-    for (const limit of limitsInForce(call, state)) {
+    for (const limit of limitsInForce(call, before)) {
       const limitPicos = parseUsd(limit.limitUsd);
-      const spent = parseUsd(limit.spent);
+      const spent = parseUsd(limit.spent) + cost;
       const level = spent >= limitPicos ? 100 : spent * 10n >= limitPicos * 8n ? 80 : null;
       if (level === null) continue;
       const alert = {
@@ -532,7 +531,7 @@ export function createAiRouter(deps: AiRouterDeps) {
       } as const;
       if (await usageRepo.recordAlert(db, alert)) {
         log.warn({ organizationId: call.organizationId, scope: limit.scope, scopeId: limit.scopeId, level }, 'AI budget alert');
-        deps.onBudgetAlert?.({ ...alert, spentUsd: trimUsd(limit.spent), limitUsd: limit.limitUsd });
+        deps.onBudgetAlert?.({ ...alert, spentUsd: formatUsd(spent), limitUsd: limit.limitUsd });
       }
     }
   }
@@ -545,7 +544,7 @@ export function createAiRouter(deps: AiRouterDeps) {
     call: AiCall,
     attempt: (model: LanguageModelV3, signal: AbortSignal, c: Candidate) => PromiseLike<T>,
   ) {
-    await checkBudget(call);
+    const budget = await checkBudget(call);
     const chain = await candidates(call);
     const attempts: AiAttempt[] = [];
     for (const candidate of chain) {
@@ -566,7 +565,7 @@ export function createAiRouter(deps: AiRouterDeps) {
         const value = await breaker.execute(async () => attempt(model, signal, candidate));
         const latencyMs = Date.now() - started;
         attempts.push({ model: id, ok: true, latencyMs });
-        return { value, candidate, attempts, latencyMs };
+        return { value, candidate, attempts, latencyMs, budget };
       } catch (err) {
         if (call.signal.aborted) throw call.signal.reason;
         const failure = classify(err, timeout.signal.aborted);
@@ -597,13 +596,13 @@ export function createAiRouter(deps: AiRouterDeps) {
   return {
     /** One call, answered in full. @throws AiError */
     async generate(call: AiCall): Promise<AiCallResult> {
-      const { value, candidate, attempts, latencyMs } = await tryCandidates(call, (model, signal) =>
+      const { value, candidate, attempts, latencyMs, budget } = await tryCandidates(call, (model, signal) =>
         model.doGenerate({ ...call.options, abortSignal: signal }),
       );
       const text = textOf(value.content);
       const usage = usageOf(value.usage, { input: promptTokens(call.options.prompt), output: () => countTokens(text) });
       observe(modelKey(candidate.model), latencyMs);
-      const costUsd = await bill(call, candidate, usage, latencyMs);
+      const costUsd = await bill(call, candidate, usage, latencyMs, budget);
       return {
         model: modelKey(candidate.model),
         provider: candidate.provider.id,
@@ -619,7 +618,7 @@ export function createAiRouter(deps: AiRouterDeps) {
 
     /** One call, streamed; fallbacks apply until the provider accepted it. @throws AiError */
     async stream(call: AiCall): Promise<AiStreamResult> {
-      const { value, candidate, attempts, latencyMs } = await tryCandidates(call, (model, signal) =>
+      const { value, candidate, attempts, latencyMs, budget } = await tryCandidates(call, (model, signal) =>
         model.doStream({ ...call.options, abortSignal: signal }),
       );
       let text = '';
@@ -634,7 +633,7 @@ export function createAiRouter(deps: AiRouterDeps) {
         const measured = usageOf(usage, { input: promptTokens(call.options.prompt), output: () => countTokens(text) });
         const total = Date.now() - started;
         observe(modelKey(candidate.model), latencyMs);
-        resolveDone({ usage: measured, costUsd: await bill(call, candidate, measured, total), finishReason });
+        resolveDone({ usage: measured, costUsd: await bill(call, candidate, measured, total, budget), finishReason });
       };
       const stream = value.stream.pipeThrough(
         new TransformStream<LanguageModelV3StreamPart, LanguageModelV3StreamPart>({
