@@ -101,6 +101,11 @@ const servers = {
     readyPath: '/api/health',
     command: (ctx) => apiCommand(ctx, { RUN_WORKER_IN_API: 'false' }),
   },
+  'ai-upstream': {
+    description: 'a fixed-answer OpenAI-compatible model server (the gateway bench upstream)',
+    readyPath: '/v1/models',
+    command: () => ({ args: [path.resolve(BENCH_DIR, 'servers/ai-upstream.mjs')] }),
+  },
   'api-nolimit': {
     description: 'the same API bundle with RATE_LIMIT_ENABLED=false (to price the limiter)',
     readyPath: '/api/health',
@@ -321,6 +326,83 @@ async function measureQueued(ctx, workers, total) {
     executionsPerSec: Number((total / elapsedSec).toFixed(1)),
     failed,
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// AI gateway: what `POST /v1/chat/completions` adds over calling the model server directly.
+// ---------------------------------------------------------------------------------------------
+
+const GATEWAY_TARGET_P50_MS = 2;
+const GATEWAY_MODEL = 'vllm/meta-llama/Llama-3.1-8B-Instruct';
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/**
+ * Starts a local OpenAI-compatible upstream and an API whose `vllm` provider points at it
+ * (AI_BASE_URL_VLLM, the operator setting), then times one request at a time, alternating a
+ * direct upstream call and the same call through the gateway (with an API key: auth, rate limit,
+ * routing, budget check, provider SDK, usage row), so drift affects both sides alike.
+ */
+async function measureGateway(ctx, rounds) {
+  const upstream = await startServer('ai-upstream');
+  servers['api-gateway'] = {
+    description: 'the API bundle with AI_BASE_URL_VLLM pointing at ai-upstream',
+    readyPath: '/api/health',
+    command: (c) => apiCommand(c, { AI_BASE_URL_VLLM: `${upstream.url}/v1` }),
+  };
+  const api = await startServer('api-gateway');
+  ctx.servers['api-gateway'] = api;
+  const { headers } = await signedInHeaders(ctx, 'api-gateway');
+  const keyRes = await fetch(`${api.url}/api/api-keys`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'bench gateway', scopes: ['ai:invoke'] }),
+  });
+  if (keyRes.status !== 201) throw new Error(`gateway bench: API key creation answered ${keyRes.status}`);
+  const { key } = await keyRes.json();
+  const messages = [{ role: 'user', content: 'Say hello to the benchmark in one short sentence.' }];
+  const direct = { url: `${upstream.url}/v1/chat/completions`, headers: { 'content-type': 'application/json' } };
+  const gateway = {
+    url: `${api.url}/v1/chat/completions`,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+  };
+  const once = async (target, model) => {
+    const t0 = process.hrtime.bigint();
+    const res = await fetch(target.url, { method: 'POST', headers: target.headers, body: JSON.stringify({ model, messages }) });
+    const body = await res.json();
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    if (res.status !== 200 || !body.choices?.[0]?.message?.content) throw new Error(`gateway bench: ${res.status} ${JSON.stringify(body)}`);
+    return ms;
+  };
+  const warmup = Math.min(300, Math.ceil(rounds / 4));
+  for (let i = 0; i < warmup; i++) {
+    await once(direct, 'meta-llama/Llama-3.1-8B-Instruct');
+    await once(gateway, GATEWAY_MODEL);
+  }
+  const a = [];
+  const b = [];
+  for (let i = 0; i < rounds; i++) {
+    a.push(await once(direct, 'meta-llama/Llama-3.1-8B-Instruct'));
+    b.push(await once(gateway, GATEWAY_MODEL));
+  }
+  a.sort((x, y) => x - y);
+  b.sort((x, y) => x - y);
+  const round = (n) => Number(n.toFixed(2));
+  const result = {
+    rounds,
+    direct: { p50: round(percentile(a, 50)), p99: round(percentile(a, 99)) },
+    gateway: { p50: round(percentile(b, 50)), p99: round(percentile(b, 99)) },
+  };
+  result.addedP50Ms = round(result.gateway.p50 - result.direct.p50);
+  result.addedP99Ms = round(result.gateway.p99 - result.direct.p99);
+  result.pass = result.addedP50Ms < GATEWAY_TARGET_P50_MS;
+  result.line =
+    `AI gateway added latency (${rounds} sequential calls each, keep-alive): p50 +${result.addedP50Ms} ms ` +
+    `(direct ${result.direct.p50} ms, gateway ${result.gateway.p50} ms; target < ${GATEWAY_TARGET_P50_MS} ms: ${result.pass ? 'PASS' : 'FAIL'}), ` +
+    `p99 +${result.addedP99Ms} ms (direct ${result.direct.p99} ms, gateway ${result.gateway.p99} ms)`;
+  return result;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -910,6 +992,10 @@ async function main() {
     console.log('queued executions: skipped (needs DATABASE_URL and REDIS_URL: the queue is BullMQ on Redis)');
   }
 
+  process.stdout.write('\nAI gateway: ');
+  const gateway = await measureGateway(ctx, options.quick ? 300 : 2000);
+  console.log(gateway.line);
+
   await cleanup();
 
   const file = writeResults({
@@ -929,6 +1015,7 @@ async function main() {
     checks: [check, authCheck, ...webhookChecks],
     limiterCost,
     queued,
+    gateway,
   });
   console.log(`results: ${path.relative(ROOT, file)} (and bench/results/latest.json)`);
 }

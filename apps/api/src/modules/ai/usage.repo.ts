@@ -73,13 +73,14 @@ export async function budgetState(
        (SELECT json_agg(json_build_object('scope', b.scope, 'scope_id', b.scope_id, 'monthly_limit_usd', b.monthly_limit_usd::text))
           FROM ai_budgets b WHERE b.organization_id = o.id AND (b.scope = 'organization'
             OR (b.scope = 'workflow' AND b.scope_id = $3) OR (b.scope = 'api_key' AND b.scope_id = $4))) AS limits,
-       (SELECT coalesce(sum(cost_usd), 0)::text FROM ai_usage WHERE organization_id = o.id AND created_at >= $2) AS org_spent,
-       (SELECT coalesce(sum(cost_usd), 0)::text FROM ai_usage
-          WHERE organization_id = o.id AND workflow_id = $3 AND created_at >= $2) AS workflow_spent,
-       (SELECT coalesce(sum(cost_usd), 0)::text FROM ai_usage
-          WHERE organization_id = o.id AND api_key_id = $4 AND created_at >= $2) AS api_key_spent
+       coalesce((SELECT spent_usd::text FROM ai_spend WHERE organization_id = o.id AND scope = 'organization'
+          AND scope_id = o.id AND period_start = $2::date), '0') AS org_spent,
+       coalesce((SELECT spent_usd::text FROM ai_spend WHERE organization_id = o.id AND scope = 'workflow'
+          AND scope_id = $3 AND period_start = $2::date), '0') AS workflow_spent,
+       coalesce((SELECT spent_usd::text FROM ai_spend WHERE organization_id = o.id AND scope = 'api_key'
+          AND scope_id = $4 AND period_start = $2::date), '0') AS api_key_spent
      FROM organizations o WHERE o.id = $1`,
-    [organizationId, since.toISOString(), scope.workflowId, scope.apiKeyId],
+    [organizationId, since.toISOString().slice(0, 10), scope.workflowId, scope.apiKeyId],
     { prepare: 'ai.budget_state' },
   );
   const row = rows[0];
@@ -111,22 +112,16 @@ export async function listBudgets(
   db: Db,
   organizationId: string,
 ): Promise<{ scope: AiBudgetScope; scopeId: string; monthlyLimitUsd: string }[]> {
+  // A deleted workflow leaves its budget row behind (scope_id has no foreign key); it no longer
+  // applies to anything and could not be removed through its scope, so it is not listed.
   const { rows } = await db.query<{ scope: AiBudgetScope; scope_id: string; monthly_limit_usd: string }>(
-    `SELECT scope, scope_id, monthly_limit_usd::text FROM ai_budgets WHERE organization_id = $1
-     ORDER BY CASE scope WHEN 'organization' THEN 0 WHEN 'workflow' THEN 1 ELSE 2 END, scope_id`,
+    `SELECT b.scope, b.scope_id, b.monthly_limit_usd::text FROM ai_budgets b
+     WHERE b.organization_id = $1 AND (b.scope <> 'workflow'
+       OR EXISTS (SELECT 1 FROM workflows w WHERE w.organization_id = b.organization_id AND w.id = b.scope_id))
+     ORDER BY CASE b.scope WHEN 'organization' THEN 0 WHEN 'workflow' THEN 1 ELSE 2 END, b.scope_id`,
     [organizationId],
   );
   return rows.map((r) => ({ scope: r.scope, scopeId: r.scope_id, monthlyLimitUsd: r.monthly_limit_usd }));
-}
-
-export async function spentSince(db: Db, organizationId: string, since: Date, scope: AiBudgetScope, scopeId: string) {
-  const column = scope === 'workflow' ? 'workflow_id' : scope === 'api_key' ? 'api_key_id' : 'organization_id';
-  const { rows } = await db.query<{ spent: string }>(
-    `SELECT coalesce(sum(cost_usd), 0)::text AS spent FROM ai_usage
-     WHERE organization_id = $1 AND ${column} = $3 AND created_at >= $2`,
-    [organizationId, since.toISOString(), scopeId],
-  );
-  return rows[0]?.spent ?? '0';
 }
 
 export async function putBudget(

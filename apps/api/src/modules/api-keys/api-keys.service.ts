@@ -23,8 +23,12 @@ export function presentApiKey(key: repo.ApiKeyRecord): ApiKeyDto {
 }
 
 /** API keys for integrators: shown once, stored as SHA-256, scoped to a subset of the creator's permissions. */
+const TOUCH_INTERVAL_MS = 60_000;
+
 export function createApiKeysService(deps: { db: Database; log: Logger }) {
   const { db } = deps;
+  /** When this process last wrote each key's last_used_at. */
+  const touched = new Map<string, number>();
   return {
     /** @throws ForbiddenError when a scope exceeds the creator's permissions; ValidationError for a past expiry. */
     async create(actor: Actor, body: CreateApiKeyBody): Promise<ApiKeyDto & { key: string }> {
@@ -68,7 +72,14 @@ export function createApiKeysService(deps: { db: Database; log: Logger }) {
       if (!key.startsWith(API_KEY_PREFIX) || key.length > 100) return null;
       const record = await repo.findActiveApiKeyByHash(db, sha256(key));
       if (!record) return null;
-      repo.touchApiKey(db, record.id).catch((err: unknown) => deps.log.warn({ err }, 'could not record API key use'));
+      // last_used_at is a "recently used" hint: written at most once a minute per key and process,
+      // not on every request of a busy integration.
+      const now = Date.now();
+      if ((touched.get(record.id) ?? 0) + TOUCH_INTERVAL_MS <= now) {
+        touched.set(record.id, now);
+        if (touched.size > 10_000) touched.delete(touched.keys().next().value as string);
+        repo.touchApiKey(db, record.id).catch((err: unknown) => deps.log.warn({ err }, 'could not record API key use'));
+      }
       return {
         kind: 'api_key',
         apiKeyId: record.id,
