@@ -39,9 +39,14 @@ const MessageSchema = z.discriminatedUnion('role', [
 
 const GatewayModelSchema = z.union([
   AiModelSelectorSchema,
-  z.string().regex(/^workflow:[0-9a-f-]{36}$/i, 'Use workflow:<workflow id>'),
-  // A bare model id (`gpt-4o-mini`), as OpenAI clients send it: matched against the catalog.
-  z.string().regex(/^[\w.:@-]{1,200}$/),
+  // A well-formed UUID only: anything else would reach the database as an invalid uuid.
+  z.string().regex(/^workflow:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'Use workflow:<workflow id>'),
+  // A bare model id (`gpt-4o-mini`), as OpenAI clients send it: matched against the catalog. Ids may
+  // hold `:` (Bedrock's `…-v1:0`), but not the `auto:` and `workflow:` prefixes the forms above own.
+  z
+    .string()
+    .regex(/^[\w.:@-]{1,200}$/)
+    .refine((id) => !/^(auto|workflow):/i.test(id), 'Use auto, auto:cheapest|fastest|best or workflow:<workflow id>'),
 ]);
 
 /** `POST /v1/chat/completions`, OpenAI's request body (fields we do not use are ignored). */
@@ -115,10 +120,16 @@ function parseArguments(raw: string, index: number): unknown {
   }
 }
 
-function dataUrl(url: string): { mediaType: string; data: string | URL } {
+function dataUrl(url: string, path: string): { mediaType: string; data: string | URL } {
   const match = /^data:([\w/+.-]+);base64,(.*)$/s.exec(url);
   if (match?.[1] && match[2] !== undefined) return { mediaType: match[1], data: match[2] };
-  return { mediaType: 'image/*', data: new URL(url) };
+  const parsed = URL.canParse(url) ? new URL(url) : null;
+  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+    throw new ValidationError('Request validation failed', [
+      { path, message: 'image_url.url must be an http(s) URL or a base64 data URL' },
+    ]);
+  }
+  return { mediaType: 'image/*', data: parsed };
 }
 
 /** OpenAI chat messages as the AI SDK's provider prompt. */
@@ -135,8 +146,10 @@ export function toPrompt(messages: ChatCompletionBody['messages']): LanguageMode
           content:
             typeof m.content === 'string'
               ? [{ type: 'text', text: m.content }]
-              : m.content.map((p) =>
-                  p.type === 'text' ? { type: 'text', text: p.text } : { type: 'file', ...dataUrl(p.image_url.url) },
+              : m.content.map((p, part) =>
+                  p.type === 'text'
+                    ? { type: 'text', text: p.text }
+                    : { type: 'file', ...dataUrl(p.image_url.url, `body.messages.${index}.content.${part}.image_url.url`) },
                 ),
         };
       case 'assistant': {
