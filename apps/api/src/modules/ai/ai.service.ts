@@ -10,7 +10,7 @@ import type {
   UpdateAiModelBody,
 } from '@auterity/workflow-contracts';
 import type { Actor } from '../../http/actor';
-import { ForbiddenError, NotFoundError } from '../../http/errors';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../http/errors';
 import type { Database } from '../../lib/db';
 import { findUser } from '../auth/auth.repo';
 import type { CatalogModel } from './catalog.repo';
@@ -21,6 +21,24 @@ import { AiError, PLAN_AI_BUDGET_USD, modelKey, periodStart, type AiRouter } fro
 import * as usageRepo from './usage.repo';
 
 const DAY_MS = 86_400_000;
+
+/** The digits the columns hold (prices numeric(12, 6), budgets numeric(14, 4)): more would overflow or be rounded away. */
+const PRICE_DIGITS = { integer: 6, fraction: 6 };
+const BUDGET_DIGITS = { integer: 10, fraction: 4 };
+
+/** Usage report dates both Postgres and the day added to `to` can represent. */
+const FIRST_REPORT_DAY = '1970-01-01';
+const LAST_REPORT_DAY = '9999-12-30';
+
+/** Refuses an amount its column would overflow or silently round. @throws ValidationError */
+function checkDigits(amount: string, digits: { integer: number; fraction: number }, path: string): void {
+  const [whole = '', fraction = ''] = amount.split('.');
+  if (whole.replace(/^0+(?=\d)/, '').length > digits.integer || fraction.replace(/0+$/, '').length > digits.fraction) {
+    throw new ValidationError('Request validation failed', [
+      { path, message: `Use at most ${digits.integer} digits before the decimal point and ${digits.fraction} after it` },
+    ]);
+  }
+}
 
 function presentModel(
   m: CatalogModel,
@@ -110,6 +128,8 @@ export function createAiService(deps: {
 
     async updateModel(actor: Actor, id: string, body: UpdateAiModelBody): Promise<AiModelDto> {
       await requirePlatformAdmin(actor);
+      if (body.inputPricePerMTok !== undefined) checkDigits(body.inputPricePerMTok, PRICE_DIGITS, 'body.inputPricePerMTok');
+      if (body.outputPricePerMTok !== undefined) checkDigits(body.outputPricePerMTok, PRICE_DIGITS, 'body.outputPricePerMTok');
       const slash = id.indexOf('/');
       const updated = await catalogRepo.updateModel(db, id.slice(0, slash), id.slice(slash + 1), {
         ...(body.inputPricePerMTok !== undefined ? { inputPerMTok: body.inputPricePerMTok } : {}),
@@ -135,6 +155,14 @@ export function createAiService(deps: {
     },
 
     async usage(actor: Actor, query: AiUsageQuery): Promise<AiUsageDto> {
+      for (const field of ['from', 'to'] as const) {
+        const day = query[field];
+        if (day !== undefined && (day < FIRST_REPORT_DAY || day > LAST_REPORT_DAY)) {
+          throw new ValidationError('Request validation failed', [
+            { path: `query.${field}`, message: `Use a date from ${FIRST_REPORT_DAY} to ${LAST_REPORT_DAY}` },
+          ]);
+        }
+      }
       const today = now();
       const from = query.from ? new Date(`${query.from}T00:00:00Z`) : periodStart(today);
       const to = query.to
@@ -192,6 +220,7 @@ export function createAiService(deps: {
     },
 
     async putBudget(actor: Actor, scope: AiBudgetScope, scopeId: string, body: PutAiBudgetBody): Promise<AiBudgetDto> {
+      if (body.monthlyLimitUsd !== null) checkDigits(body.monthlyLimitUsd, BUDGET_DIGITS, 'body.monthlyLimitUsd');
       if (!(await usageRepo.scopeExists(db, actor.organizationId, scope, scopeId)))
         throw new NotFoundError(scope.replace('_', ' '));
       await usageRepo.putBudget(db, actor.organizationId, scope, scopeId, body.monthlyLimitUsd);
