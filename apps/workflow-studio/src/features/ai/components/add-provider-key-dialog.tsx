@@ -10,9 +10,6 @@ interface AddProviderKeyDialogProps {
   onClose: () => void;
 }
 
-/** Protocols whose servers are often self-hosted or proxied, where a base URL is the usual thing to set. */
-const BASE_URL_FIRST = new Set(['openai-compatible', 'azure-openai', 'huggingface']);
-
 /**
  * Stores a provider's API key (and optional endpoint) as a vault credential, which enables the
  * provider for the organization. Checked with the credential contract before it is sent.
@@ -40,6 +37,7 @@ export function AddProviderKeyDialog({ provider, onClose }: AddProviderKeyDialog
     });
     if (!parsed.success) return setErrors(issueFieldErrors(parsed.error.issues));
     if (parsed.data.type !== 'api_key') return;
+    if (!provider.baseUrl && !baseUrl) return setErrors({ 'data.baseUrl': 'Enter the address of your server' });
     setErrors({});
     add.mutate(parsed.data, { onSuccess: handleClose, onError: (error) => setErrors(serverFieldErrors(error)) });
   };
@@ -49,7 +47,7 @@ export function AddProviderKeyDialog({ provider, onClose }: AddProviderKeyDialog
     <Modal
       open={provider !== null}
       onClose={handleClose}
-      title={provider ? `Add a ${provider.name} key` : 'Add a key'}
+      title={provider ? `Add a key for ${provider.name}` : 'Add a key'}
       description="The key is encrypted before it is stored and is never shown again. AI nodes of this organization can then use the provider's models."
       footer={
         <>
@@ -74,10 +72,15 @@ export function AddProviderKeyDialog({ provider, onClose }: AddProviderKeyDialog
             required
             data-testid="provider-key-input"
             error={errors['data.apiKey']}
-            hint={`From your ${provider.name} account settings.`}
+            hint={
+              provider.baseUrl
+                ? `From your ${provider.name} account settings.`
+                : 'The key your server expects; for a server without authentication, any placeholder such as none.'
+            }
           />
           <TextField
-            label="Base URL (optional)"
+            label={provider.baseUrl ? 'Base URL (optional)' : 'Base URL'}
+            required={!provider.baseUrl}
             name="baseUrl"
             type="url"
             inputMode="url"
@@ -86,9 +89,9 @@ export function AddProviderKeyDialog({ provider, onClose }: AddProviderKeyDialog
             data-testid="provider-base-url-input"
             error={errors['data.baseUrl']}
             hint={
-              BASE_URL_FIRST.has(provider.protocol)
-                ? 'The address of your server or deployment, e.g. https://llm.example.com/v1.'
-                : `Leave empty to call ${provider.baseUrl ?? 'the public endpoint'}; set it to go through a proxy.`
+              provider.baseUrl
+                ? `Leave empty to call ${provider.baseUrl}; set it to go through a proxy.`
+                : 'The address of your server or deployment, e.g. https://llm.example.com/v1.'
             }
           />
         </form>

@@ -39,10 +39,18 @@ export function BudgetForm({ budget, canEdit }: BudgetFormProps) {
   const handleSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const raw = normalizeAmount(String(new FormData(event.currentTarget).get('monthlyLimitUsd') ?? ''));
+    // The API keeps a higher override but the plan's limit stays in force; say so instead of pretending.
+    if (raw !== '' && budget.planLimitUsd && Number(raw) > Number(budget.planLimitUsd)) {
+      const plan = formatUsd(budget.planLimitUsd);
+      return setErrors({ monthlyLimitUsd: `Your plan allows at most ${plan} a month; enter ${plan} or less.` });
+    }
     send(raw === '' ? null : raw);
   };
 
   const formError = put.isError && Object.keys(errors).length === 0 ? errorText(put.error) : null;
+  // An override is in force when the limit differs from the plan's (or there is no plan limit at all).
+  const hasOverride =
+    budget.monthlyLimitUsd !== null && (!budget.planLimitUsd || Number(budget.monthlyLimitUsd) !== Number(budget.planLimitUsd));
   const planHint = budget.planLimitUsd
     ? `Your plan allows up to ${formatUsd(budget.planLimitUsd)} a month; a limit here can only lower it.`
     : 'Leave empty for no limit.';
@@ -70,11 +78,11 @@ export function BudgetForm({ budget, canEdit }: BudgetFormProps) {
             <Button type="submit" loading={put.isPending} data-testid="ai-budget-save">
               Save limit
             </Button>
-            {budget.monthlyLimitUsd === null ? null : (
+            {hasOverride ? (
               <Button variant="ghost" disabled={put.isPending} onClick={() => send(null)}>
-                Remove limit
+                {budget.planLimitUsd ? 'Use the plan’s limit' : 'Remove limit'}
               </Button>
-            )}
+            ) : null}
           </div>
         </form>
       ) : (

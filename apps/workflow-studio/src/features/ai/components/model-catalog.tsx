@@ -38,7 +38,8 @@ export function ModelCatalog() {
   const models = useAiModels();
   const [filters, setFilters] = useState<Filters>({ search: '', capability: '', provider: '', isAvailableOnly: false });
   const all = models.data ?? [];
-  const shown = all.filter((m) => matches(m, filters));
+  // Models the organization can use now come first; the API's order (by provider) is kept otherwise.
+  const shown = all.filter((m) => matches(m, filters)).sort((a, b) => Number(b.available) - Number(a.available));
   const providerOptions = [
     { value: '', label: 'All providers' },
     ...[...new Map(all.map((m) => [m.provider, m.providerName])).entries()]

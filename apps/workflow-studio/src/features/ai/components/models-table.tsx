@@ -35,7 +35,7 @@ function changesOf(model: AiModelDto, draft: Draft): Partial<Draft> {
 function Availability({ model }: { model: AiModelDto }) {
   if (!model.active) return <Badge tone="warning">Switched off</Badge>;
   if (model.available) return <Badge tone="success">Available</Badge>;
-  return <Badge>Needs a {model.providerName} key</Badge>;
+  return <Badge>Needs a key</Badge>;
 }
 
 function PriceInput({
@@ -188,18 +188,20 @@ export function ModelsTable({ models, isEditable, busy }: ModelsTableProps) {
       id: 'tier',
       header: 'Quality',
       cell: (m) => (
-        <span className="nowrap" title={`Quality tier ${m.qualityTier} of 5`}>
+        <span className="nowrap" title={`${QUALITY_TIER_LABELS[m.qualityTier] ?? ''} (tier ${m.qualityTier} of 5)`}>
           <span aria-hidden="true" className="tier-dots">
             {'●'.repeat(m.qualityTier)}
             <span className="tier-dots__rest">{'●'.repeat(5 - m.qualityTier)}</span>
-          </span>{' '}
-          <span className="small">{QUALITY_TIER_LABELS[m.qualityTier] ?? m.qualityTier}</span>
+          </span>
+          <span className="ds-visually-hidden">
+            {QUALITY_TIER_LABELS[m.qualityTier] ?? ''}, tier {m.qualityTier} of 5
+          </span>
         </span>
       ),
     },
     {
       id: 'availability',
-      header: 'Availability',
+      header: 'Status',
       cell: (m) =>
         isEditing(m) && draft ? (
           <label className="inline-check">
@@ -244,14 +246,16 @@ export function ModelsTable({ models, isEditable, busy }: ModelsTableProps) {
   return (
     <>
       {update.isError ? <Alert tone="error">Not saved: {errorText(update.error)}</Alert> : null}
-      <Table
-        caption="AI model catalog"
-        columns={columns}
-        rows={models}
-        rowKey={(m) => m.id}
-        rowTestId={() => 'model-row'}
-        busy={busy}
-      />
+      <div className="models-table">
+        <Table
+          caption="AI model catalog"
+          columns={columns}
+          rows={models}
+          rowKey={(m) => m.id}
+          rowTestId={() => 'model-row'}
+          busy={busy}
+        />
+      </div>
     </>
   );
 }

@@ -90,7 +90,7 @@ export function ProvidersTable({
               variant="secondary"
               size="sm"
               data-testid={`provider-add-key-${p.id}`}
-              aria-label={`Add a ${p.name} key`}
+              aria-label={`Add a key for ${p.name}`}
               onClick={() => onAddKey(p)}
             >
               Add key
