@@ -9,7 +9,8 @@ import { testDeps } from './test-app';
  * Tenant isolation, generated from the route table: every authenticated route that takes an id is
  * called by another organization's owner and by its all-scopes API key with the victim's ids.
  * Each must answer 404 without the victim's data and change nothing. A new route with an id and
- * no row in VICTIM_IDS fails this suite.
+ * no row in VICTIM_IDS (or SHARED_ROUTES, when the parameter names something every organization
+ * shares) fails this suite.
  */
 describe('tenant isolation', () => {
   let test: TestDatabase;
@@ -43,10 +44,27 @@ describe('tenant isolation', () => {
     '/api/executions/:id/cancel': () => victimIds.execution,
     '/api/executions/:id/rerun': () => victimIds.execution,
     '/api/executions/:id/events': () => victimIds.execution,
+    '/api/ai/budgets/:scope/:scopeId': () => victimIds.workflow,
   };
+  /**
+   * Routes whose parameter names something all organizations share (an AI provider), not a row of
+   * the victim's: they answer for the caller's own organization, and must never lend it the victim's.
+   */
+  const SHARED_ROUTES: Record<string, string> = { '/api/ai/providers/:provider/test': '/api/ai/providers/groq/test' };
+  /** Parameters that are not the victim's id: a fixed value gets the request past validation. */
+  const FIXED_PARAMS: Record<string, string> = { version: '1', scope: 'workflow' };
   /** Query strings a route needs to get past validation to the lookup. */
   const QUERIES: Record<string, string> = { '/api/workflows/:id/versions/compare': '?from=1&to=1' };
   const BODIES: Record<string, object> = { patch: { role: 'viewer' }, post: {}, put: { name: 'stolen' } };
+  /** Bodies a route needs to get past validation to the lookup, where the method's default does not. */
+  const ROUTE_BODIES: Record<string, object> = { '/api/ai/budgets/:scope/:scopeId': { monthlyLimitUsd: '0' } };
+  /** Platform-wide routes (platform administrators only), with the values their parameters take. */
+  const ADMIN_CALLS: Record<string, { url: string; body: object }> = {
+    '/api/admin/ai/models/:id': { url: '/api/admin/ai/models/openai%2Fgpt-4o-mini', body: { active: false } },
+    '/api/admin/ai/providers/:provider': { url: '/api/admin/ai/providers/openai', body: { active: false } },
+  };
+  const urlOf = (path: string, id: string) =>
+    path.replace(/:(\w+)/g, (_match, name: string) => FIXED_PARAMS[name] ?? id) + (QUERIES[path] ?? '');
 
   beforeAll(async () => {
     test = await createTestDatabase();
@@ -92,6 +110,16 @@ describe('tenant isolation', () => {
       .set('Authorization', `Bearer ${victim.token}`)
       .send({ input: { secret: 'victim-input' } });
     victimIds.execution = execution.body.id;
+    await request(app)
+      .put(`/api/ai/budgets/workflow/${victimIds.workflow}`)
+      .set('Authorization', `Bearer ${victim.token}`)
+      .send({ monthlyLimitUsd: '5' })
+      .expect(200);
+    const groqKey = await request(app)
+      .post('/api/credentials')
+      .set('Authorization', `Bearer ${victim.token}`)
+      .send({ name: 'victim groq', type: 'api_key', data: { apiKey: 'gsk-victim-canary-0000', provider: 'groq' } });
+    victimIds.groqCredential = groqKey.body.id;
     const all = await request(app)
       .post('/api/api-keys')
       .set('Authorization', `Bearer ${attacker.token}`)
@@ -111,7 +139,7 @@ describe('tenant isolation', () => {
   it('has a victim id for every authenticated route that takes one', () => {
     const missing = parameterized()
       .map((r) => r.path)
-      .filter((path) => !VICTIM_IDS[path]);
+      .filter((path) => !VICTIM_IDS[path] && !SHARED_ROUTES[path]);
 
     expect(missing).toEqual([]);
     expect(parameterized().length).toBeGreaterThanOrEqual(7);
@@ -119,13 +147,13 @@ describe('tenant isolation', () => {
 
   it.each(['user', 'api key'])("answers 404 to another organization's %s on every route with an id", async (kind) => {
     const failures: string[] = [];
-    for (const route of parameterized()) {
+    for (const route of parameterized().filter((r) => !SHARED_ROUTES[r.path])) {
       const id = VICTIM_IDS[route.path]?.();
       if (!id) throw new Error(`no victim id for ${route.path}`);
-      const url = route.path.replace(':id', id).replace(':version', '1') + (QUERIES[route.path] ?? '');
+      const url = urlOf(route.path, id);
       let call = request(app)[route.method](url);
       call = kind === 'user' ? call.set('Authorization', `Bearer ${attacker.token}`) : call.set('X-API-Key', attackerKey);
-      const body = BODIES[route.method];
+      const body = ROUTE_BODIES[route.path] ?? BODIES[route.method];
       const res = body ? await call.send(body) : await call;
       if (res.status !== 404) failures.push(`${route.method.toUpperCase()} ${route.path} → ${res.status}`);
       if (JSON.stringify(res.body).includes(victim.email) || JSON.stringify(res.body).includes(id))
@@ -133,6 +161,53 @@ describe('tenant isolation', () => {
     }
 
     expect(failures).toEqual([]);
+  });
+
+  it.each(['user', 'api key'])(
+    "answers another organization's %s for its own organization on routes that name a shared resource, never with the victim's key",
+    async (kind) => {
+      const failures: string[] = [];
+      for (const route of parameterized().filter((r) => SHARED_ROUTES[r.path])) {
+        let call = request(app)[route.method](SHARED_ROUTES[route.path] ?? '');
+        call = kind === 'user' ? call.set('Authorization', `Bearer ${attacker.token}`) : call.set('X-API-Key', attackerKey);
+        const res = await call.send({});
+        if (res.status !== 200 || res.body.ok !== false || res.body.model !== null)
+          failures.push(`${route.method.toUpperCase()} ${route.path} → ${res.status} ${JSON.stringify(res.body)}`);
+        if (JSON.stringify(res.body).includes(victimIds.groqCredential ?? '-')) failures.push(`${route.path} leaked data`);
+      }
+      const victimView = await request(app).get('/api/ai/providers').set('Authorization', `Bearer ${victim.token}`);
+
+      expect(failures).toEqual([]);
+      expect(victimView.body.items.find((p: { id: string }) => p.id === 'groq')).toMatchObject({
+        configured: true,
+        credentialId: victimIds.groqCredential,
+      });
+    },
+  );
+
+  it.each(['user', 'api key'])("refuses the platform-wide admin routes to an organization's %s", async (kind) => {
+    const adminRoutes = buildRoutes(deps, createServices(deps)).filter(
+      (r) => r.path.startsWith('/api/admin/') && r.path.includes(':'),
+    );
+    const failures: string[] = [];
+    for (const route of adminRoutes) {
+      const target = ADMIN_CALLS[route.path];
+      if (!target) {
+        failures.push(`no call for ${route.path}`);
+        continue;
+      }
+      let call = request(app)[route.method](target.url);
+      call = kind === 'user' ? call.set('Authorization', `Bearer ${attacker.token}`) : call.set('X-API-Key', attackerKey);
+      const res = await call.send(target.body);
+      if (res.status !== 403) failures.push(`${route.method.toUpperCase()} ${route.path} → ${res.status}`);
+    }
+    const models = await request(app).get('/api/ai/models').set('Authorization', `Bearer ${victim.token}`);
+
+    expect(failures).toEqual([]);
+    expect(adminRoutes.length).toBeGreaterThanOrEqual(2);
+    expect(models.body.items.find((m: { id: string }) => m.id === 'openai/gpt-4o-mini')).toMatchObject({ active: true });
+    const providers = await request(app).get('/api/ai/providers').set('Authorization', `Bearer ${victim.token}`);
+    expect(providers.body.items.find((p: { id: string }) => p.id === 'openai')).toMatchObject({ active: true });
   });
 
   it("left the victim's resources untouched", async () => {
@@ -152,6 +227,11 @@ describe('tenant isolation', () => {
     expect(workflow.body).toMatchObject({ name: 'victim workflow', version: 1 });
     const executions = await request(app).get('/api/executions').set('Authorization', `Bearer ${victim.token}`);
     expect(executions.body.items).toHaveLength(1);
+    const budgets = await request(app).get('/api/ai/budgets').set('Authorization', `Bearer ${victim.token}`);
+    expect(budgets.body.items.find((b: { scope: string }) => b.scope === 'workflow')).toMatchObject({
+      scopeId: victimIds.workflow,
+      monthlyLimitUsd: '5',
+    });
   });
 
   it('answers 401 without credentials on every non-public route, whatever the path spelling', async () => {
