@@ -242,8 +242,12 @@ export function gatewayRoutes(deps: { router: AiRouter; executions: ExecutionsSe
     sseStart(res, { 'X-Execution-Id': execution.id });
     sse(res, chunk({ role: 'assistant', content: '' }));
     // Progress: one chunk per finished step, with an empty delta and the step in `auterity`.
+    // A step can arrive both in the snapshot and as an event: each is announced once.
+    const announced = new Set<string>();
     const progress = (e: ExecutionEvent) => {
-      if (e.type === 'step') sse(res, chunk({}, null, { auterity: { step: { nodeId: e.step.nodeId, status: e.step.status } } }));
+      if (e.type !== 'step' || announced.has(`${e.step.nodeId}:${e.step.status}`)) return;
+      announced.add(`${e.step.nodeId}:${e.step.status}`);
+      sse(res, chunk({}, null, { auterity: { step: { nodeId: e.step.nodeId, status: e.step.status } } }));
     };
     for (const step of follow.current.steps ?? []) progress({ type: 'step', executionId: execution.id, step });
     if ((TERMINAL_STATUSES as readonly string[]).includes(follow.current.status)) settle();
