@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { Alert, Badge, Button, Table, type TableColumn } from '@auterity/design-system';
 import { UpdateAiModelBodySchema, type AiModelDto, type UpdateAiModelBody } from '@auterity/workflow-contracts';
 import { errorText, issueFieldErrors } from '../../../utils/error-text';
@@ -54,6 +54,7 @@ function PriceInput({
   onSave: () => void;
   onCancel: () => void;
 }) {
+  const errorId = useId();
   return (
     <span className="price-input">
       <input
@@ -63,14 +64,18 @@ function PriceInput({
         spellCheck={false}
         value={value}
         aria-invalid={error ? true : undefined}
-        title={error}
+        aria-describedby={error ? errorId : undefined}
         onChange={(event) => onChange(event.target.value)}
         onKeyDown={(event) => {
           if (event.key === 'Enter') onSave();
           else if (event.key === 'Escape') onCancel();
         }}
       />
-      {error ? <span className="ds-field__error">{error}</span> : null}
+      {error ? (
+        <span id={errorId} className="ds-field__error">
+          {error}
+        </span>
+      ) : null}
     </span>
   );
 }
