@@ -67,6 +67,8 @@ export const AiProviderDtoSchema = z
     /** False when a platform administrator switched the provider off. */
     active: z.boolean(),
     local: z.boolean(),
+    /** False for servers that take calls without a key (self-hosted ones need a base URL instead). */
+    needsKey: z.boolean(),
     /** The vault credential holding the organization's key for this provider. */
     credentialId: z.uuid().nullable(),
     modelCount: z.number().int(),

@@ -530,12 +530,16 @@ describe('AI providers, catalog, usage and budgets (/api/ai, real database)', ()
 
       expect(lowered.status).toBe(200);
       expect(lowered.body).toMatchObject({ scope: 'organization', monthlyLimitUsd: '2.5', planLimitUsd: '10', spentUsd: '0' });
-      expect(aboveThePlan.body).toMatchObject({ monthlyLimitUsd: '10', planLimitUsd: '10' });
+      // Raising the budget above the plan is a plan change, not an override: refused, the override stays.
+      expect(aboveThePlan.status).toBe(400);
+      expect(aboveThePlan.body.details.issues).toEqual([
+        { path: 'body.monthlyLimitUsd', message: 'The plan includes at most $10 a month; upgrade the plan for more' },
+      ]);
       expect(workflow.body).toMatchObject({ scope: 'workflow', scopeId: workflowId, monthlyLimitUsd: '1.25', percent: 0 });
       expect(workflow.body).not.toHaveProperty('planLimitUsd');
       expect(apiKey.body).toMatchObject({ scope: 'api_key', scopeId: key.id, monthlyLimitUsd: '0.5' });
       expect(listed.body.items.map((b: { scope: string; monthlyLimitUsd: string }) => [b.scope, b.monthlyLimitUsd])).toEqual([
-        ['organization', '10'],
+        ['organization', '2.5'],
         ['workflow', '1.25'],
         ['api_key', '0.5'],
       ]);

@@ -91,6 +91,7 @@ export function createAiService(deps: {
         configured: access(p).ok,
         active: catalog.providers.get(p.id)?.active !== false,
         local: p.protocol === 'local',
+        needsKey: p.needsKey,
         credentialId: byProvider.get(p.id) ?? null,
         modelCount: catalog.models.filter((m) => m.provider === p.id).length,
       }));
@@ -223,6 +224,19 @@ export function createAiService(deps: {
       if (body.monthlyLimitUsd !== null) checkDigits(body.monthlyLimitUsd, BUDGET_DIGITS, 'body.monthlyLimitUsd');
       if (!(await usageRepo.scopeExists(db, actor.organizationId, scope, scopeId)))
         throw new NotFoundError(scope.replace('_', ' '));
+      if (scope === 'organization' && body.monthlyLimitUsd !== null) {
+        // An organization may lower its plan's AI budget, not raise it (that is a plan change).
+        const { tier } = await usageRepo.budgetState(db, actor.organizationId, periodStart(now()), {
+          workflowId: null,
+          apiKeyId: null,
+        });
+        const plan = PLAN_AI_BUDGET_USD[tier] ?? null;
+        if (plan !== null && parseUsd(body.monthlyLimitUsd) > parseUsd(plan)) {
+          throw new ValidationError('Request validation failed', [
+            { path: 'body.monthlyLimitUsd', message: `The plan includes at most $${plan} a month; upgrade the plan for more` },
+          ]);
+        }
+      }
       await usageRepo.putBudget(db, actor.organizationId, scope, scopeId, body.monthlyLimitUsd);
       return this.budget(actor, scope, scopeId);
     },
