@@ -24,7 +24,7 @@ import { createMembersService } from './modules/members/members.service';
 import { createAccessTokenSigner } from './modules/auth/access-token';
 import { authRoutes } from './modules/auth/auth.routes';
 import { createAuthService } from './modules/auth/auth.service';
-import { createAuthenticator } from './modules/auth/authenticator';
+import { API_KEY_PREFIX, createAuthenticator } from './modules/auth/authenticator';
 import { createLoginThrottle } from './modules/auth/login-throttle';
 import { createMemoryRevocationStore, type RevocationStore } from './modules/auth/revocation';
 import { createPasswordHasher } from './lib/passwords';
@@ -253,6 +253,10 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
       route.path,
       toExpressHandler(route, {
         authenticate: services.authenticate,
+        authenticateCached: ({ bearer, apiKey }) => {
+          const key = apiKey ?? (bearer?.startsWith(API_KEY_PREFIX) ? bearer : undefined);
+          return key ? services.apiKeys.cached(key) : undefined;
+        },
         limiter: services.limiter,
         audit: (entry) => services.audit.record(entry),
       }),

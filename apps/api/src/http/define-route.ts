@@ -16,6 +16,8 @@ export interface RouteAuditEntry {
 
 export interface RouteRuntime {
   authenticate?: Authenticator;
+  /** An API key this process verified moments ago, without I/O (undefined: not known). */
+  authenticateCached?: (credentials: { bearer?: string; apiKey?: string }) => Actor | undefined;
   limiter?: RateLimiter;
   /** Records audit entries with the client's address; never throws. */
   audit?: (entry: RouteAuditEntry & { client: { ip: string; userAgent: string | null } }) => Promise<void>;
@@ -117,7 +119,7 @@ function parsePart(schema: z.ZodType | undefined, value: unknown, prefix: string
  * contract (400 with field issues, 415 for a non-JSON body), call the handler once, send its DTO.
  */
 export function toExpressHandler(route: RouteDefinition, runtime: RouteRuntime = {}): RequestHandler {
-  const { authenticate, limiter, audit } = runtime;
+  const { authenticate, authenticateCached, limiter, audit } = runtime;
   const status = route.response.status ?? 200;
   const tier = route.rateLimit ?? 'default';
   return async (req, res) => {
@@ -137,12 +139,16 @@ export function toExpressHandler(route: RouteDefinition, runtime: RouteRuntime =
           if (limiter && ipTier) await limiter.limitIp(req, res, ipTier);
           throw err;
         }
+        if (limiter) await limiter.limitActor(actor, res);
+      } else if ((actor = authenticateCached?.(credentials))) {
+        // A key verified moments ago: the IP tier and its own counters in one round trip.
+        if (limiter) await limiter.limitIpAndActor(req, res, ipTier, actor);
       } else {
         // API keys need a lookup: the IP tier runs before it.
         if (limiter && ipTier) await limiter.limitIp(req, res, ipTier);
         actor = await authenticate(credentials);
+        if (limiter) await limiter.limitActor(actor, res);
       }
-      if (limiter) await limiter.limitActor(actor, res);
       if (route.permission && !hasPermission(actor, route.permission)) throw new ForbiddenError();
     }
     const schemas = route.input ?? {};

@@ -23,6 +23,8 @@ export interface RateLimiter {
   /** @throws RateLimitedError (429 with Retry-After) past the limit; sets RateLimit-* headers either way. */
   limitIp(req: Request, res: Response, tier: Exclude<RateLimitTier, 'none'>): Promise<void>;
   limitActor(actor: Actor, res: Response): Promise<void>;
+  /** The IP tier and the actor's counters in one round trip (an API key already known to be valid). */
+  limitIpAndActor(req: Request, res: Response, tier: Exclude<RateLimitTier, 'none'> | undefined, actor: Actor): Promise<void>;
   /**
    * The default per-IP tier and a named limit per key with its own rate (e.g. one workflow's webhook
    * URL, created on first use), counted together: one Redis round trip, headers of the tightest.
@@ -122,13 +124,23 @@ export function createRateLimiter(settings: RateLimitSettings, options: { redis?
     limitIp: (req, res, tier) =>
       consume(limiters[tier], req.ip ?? 'unknown', tier === 'auth' ? settings.authPerMinute : settings.ipPerMinute, res),
     // Per user or key, and per organization: issued together, so Redis sees one round trip.
-    limitActor: async (actor, res) =>
+    limitActor: async (actor, res) => answer(res, await Promise.all(actorTakes(actor))),
+    limitIpAndActor: async (req, res, tier, actor) =>
       answer(
         res,
         await Promise.all([
-          take(limiters.actor, actor.kind === 'user' ? `u:${actor.userId}` : `k:${actor.apiKeyId}`, settings.actorPerMinute),
-          take(limiters.org, actor.organizationId, settings.orgPerMinute),
+          ...(tier
+            ? [take(limiters[tier], req.ip ?? 'unknown', tier === 'auth' ? settings.authPerMinute : settings.ipPerMinute)]
+            : []),
+          ...actorTakes(actor),
         ]),
       ),
   };
+
+  function actorTakes(actor: Actor) {
+    return [
+      take(limiters.actor, actor.kind === 'user' ? `u:${actor.userId}` : `k:${actor.apiKeyId}`, settings.actorPerMinute),
+      take(limiters.org, actor.organizationId, settings.orgPerMinute),
+    ];
+  }
 }

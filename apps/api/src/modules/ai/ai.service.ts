@@ -238,6 +238,7 @@ export function createAiService(deps: {
         }
       }
       await usageRepo.putBudget(db, actor.organizationId, scope, scopeId, body.monthlyLimitUsd);
+      router.invalidate(actor.organizationId);
       return this.budget(actor, scope, scopeId);
     },
   };

@@ -15,14 +15,7 @@ import {
   type AiCapability,
   type AiRoutingPolicy,
 } from '@auterity/workflow-contracts';
-import {
-  BrokenCircuitError,
-  ConsecutiveBreaker,
-  circuitBreaker,
-  handleWhen,
-  CircuitState,
-  type CircuitBreakerPolicy,
-} from 'cockatiel';
+import { BrokenCircuitError, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
 import { countTokens } from 'gpt-tokenizer';
 import { AppError } from '../../http/errors';
 import { createBatcher } from '../../lib/batcher';
@@ -164,6 +157,11 @@ export const PLAN_AI_BUDGET_USD: Readonly<Record<string, string | null>> = {
 
 const CATALOG_TTL_MS = 10_000;
 const ORG_TTL_MS = 5_000;
+/**
+ * How long a budget state read from the database is reused. This process adds its own spend at
+ * once; spend by other processes is seen within this delay (the overshoot a hard stop can have).
+ */
+const BUDGET_TTL_MS = 1_000;
 const LATENCY_SAMPLES = 50;
 /** Output tokens assumed when a call sets no limit, to compare expected costs. */
 const EXPECTED_OUTPUT_TOKENS = 500;
@@ -266,8 +264,19 @@ export function createAiRouter(deps: AiRouterDeps) {
   let catalogLoading: Promise<LoadedCatalog> | null = null;
   const orgProviders = new Map<string, { at: number; byProvider: Map<string, string> }>();
   const settingsCache = new Map<string, { at: number; settings: ProviderSettings }>();
+  /** Settings of providers called without an organization credential (keyless or operator endpoints). */
+  const platformSettings = new Map<string, ProviderSettings>();
+  /** SDK models by the settings they were built with; a refreshed credential gets new ones. */
+  const sdkModels = new WeakMap<ProviderSettings, Map<string, LanguageModelV3>>();
   const breakers = new Map<string, CircuitBreakerPolicy>();
   const latencies = new Map<string, number[]>();
+  /** Budget states read within BUDGET_TTL_MS, by organization, workflow and API key. */
+  const budgets = new Map<
+    string,
+    { at: number; organizationId: string; workflowId?: string; apiKeyId?: string; state: usageRepo.BudgetState }
+  >();
+  const budgetKey = (call: AiAttribution, since: Date) =>
+    `${call.organizationId}|${call.workflowId ?? ''}|${call.apiKeyId ?? ''}|${since.getTime()}`;
   const usageWriter = createBatcher<usageRepo.UsageRow>((rows) => usageRepo.insertUsage(db, rows));
   const guarded = guardedFetch(deps.outbound, config.timeoutMs);
 
@@ -308,7 +317,14 @@ export function createAiRouter(deps: AiRouterDeps) {
 
   async function settingsFor(organizationId: string, candidate: Candidate): Promise<ProviderSettings> {
     const operatorUrl = config.baseUrls[candidate.provider.id];
-    if (!candidate.credentialId) return operatorUrl ? { baseURL: operatorUrl } : {};
+    if (!candidate.credentialId) {
+      let platform = platformSettings.get(candidate.provider.id);
+      if (!platform) {
+        platform = operatorUrl ? { baseURL: operatorUrl } : {};
+        platformSettings.set(candidate.provider.id, platform);
+      }
+      return platform;
+    }
     const key = `${organizationId}:${candidate.credentialId}`;
     const cached = settingsCache.get(key);
     if (cached && Date.now() - cached.at < ORG_TTL_MS) return cached.settings;
@@ -321,6 +337,24 @@ export function createAiRouter(deps: AiRouterDeps) {
     };
     settingsCache.set(key, { at: Date.now(), settings });
     return settings;
+  }
+
+  /**
+   * The SDK model for a candidate, built once per settings object: building one compiles the
+   * provider's response schemas, which cost more CPU than the rest of a gateway call.
+   */
+  function modelFor(settings: ProviderSettings, candidate: Candidate): LanguageModelV3 {
+    let byModel = sdkModels.get(settings);
+    if (!byModel) {
+      byModel = new Map();
+      sdkModels.set(settings, byModel);
+    }
+    let model = byModel.get(candidate.model.modelId);
+    if (!model) {
+      model = candidate.provider.model(settings, candidate.model.modelId);
+      byModel.set(candidate.model.modelId, model);
+    }
+    return model;
   }
 
   function breakerFor(key: string): CircuitBreakerPolicy {
@@ -449,10 +483,24 @@ export function createAiRouter(deps: AiRouterDeps) {
   /** Refuses a call when a limit in force is reached (the plan's, the organization's, a workflow's or an API key's). */
   async function checkBudget(call: AiAttribution): Promise<usageRepo.BudgetState> {
     const since = periodStart(now());
-    const state = await usageRepo.budgetState(db, call.organizationId, since, {
-      workflowId: call.workflowId ?? null,
-      apiKeyId: call.apiKeyId ?? null,
-    });
+    const key = budgetKey(call, since);
+    const cached = budgets.get(key);
+    let state: usageRepo.BudgetState;
+    if (cached && Date.now() - cached.at < BUDGET_TTL_MS) state = cached.state;
+    else {
+      state = await usageRepo.budgetState(db, call.organizationId, since, {
+        workflowId: call.workflowId ?? null,
+        apiKeyId: call.apiKeyId ?? null,
+      });
+      budgets.set(key, {
+        at: Date.now(),
+        organizationId: call.organizationId,
+        ...(call.workflowId ? { workflowId: call.workflowId } : {}),
+        ...(call.apiKeyId ? { apiKeyId: call.apiKeyId } : {}),
+        state,
+      });
+      if (budgets.size > 10_000) budgets.delete(budgets.keys().next().value as string);
+    }
     for (const limit of limitsInForce(call, state)) {
       if (parseUsd(limit.spent) >= parseUsd(limit.limitUsd)) {
         throw new AiError(
@@ -507,11 +555,31 @@ export function createAiRouter(deps: AiRouterDeps) {
         costUsd,
         latencyMs,
       });
-      if (cost > 0n) await raiseAlerts(call, before, cost);
+      if (cost > 0n) {
+        addSpend(call, cost);
+        await raiseAlerts(call, before, cost);
+      }
     } catch (err) {
       log.error({ err, organizationId: call.organizationId }, 'AI usage could not be recorded');
     }
     return costUsd;
+  }
+
+  /** This process's own spend counts at once in the budget states it remembers. */
+  function addSpend(call: AiAttribution, cost: bigint) {
+    const add = (amount: string) => formatUsd(parseUsd(amount) + cost);
+    for (const entry of budgets.values()) {
+      if (entry.organizationId !== call.organizationId) continue;
+      const { state } = entry;
+      entry.state = {
+        ...state,
+        spent: {
+          organization: add(state.spent.organization),
+          workflow: call.workflowId && entry.workflowId === call.workflowId ? add(state.spent.workflow) : state.spent.workflow,
+          apiKey: call.apiKeyId && entry.apiKeyId === call.apiKeyId ? add(state.spent.apiKey) : state.spent.apiKey,
+        },
+      };
+    }
   }
 
   /** Spend after this call is the spend the budget check read plus its cost: no second query. */
@@ -550,18 +618,16 @@ export function createAiRouter(deps: AiRouterDeps) {
     for (const candidate of chain) {
       if (call.signal.aborted) throw call.signal.reason;
       const id = modelKey(candidate.model);
+      // An open breaker refuses in execute() (BrokenCircuitError → circuit_open) without calling the
+      // provider; its state stays Open until execute() lets the trial through after the cooldown.
       const breaker = breakerFor(`${candidate.provider.id}:${candidate.credentialId ?? 'platform'}`);
-      if (breaker.state === CircuitState.Open) {
-        attempts.push({ model: id, ok: false, error: 'circuit_open', latencyMs: 0 });
-        continue;
-      }
       const started = Date.now();
       const timeout = new AbortController();
       const timer = setTimeout(() => timeout.abort(new Error('AI call timed out')), config.timeoutMs);
       const signal = AbortSignal.any([call.signal, timeout.signal]);
       try {
         const settings = await settingsFor(call.organizationId, candidate);
-        const model = candidate.provider.model(settings, candidate.model.modelId);
+        const model = modelFor(settings, candidate);
         const value = await breaker.execute(async () => attempt(model, signal, candidate));
         const latencyMs = Date.now() - started;
         attempts.push({ model: id, ok: true, latencyMs });
@@ -679,6 +745,7 @@ export function createAiRouter(deps: AiRouterDeps) {
     invalidate(organizationId?: string) {
       if (organizationId) {
         orgProviders.delete(organizationId);
+        for (const [key, entry] of budgets) if (entry.organizationId === organizationId) budgets.delete(key);
         for (const key of settingsCache.keys()) if (key.startsWith(`${organizationId}:`)) settingsCache.delete(key);
       } else catalog = null;
     },

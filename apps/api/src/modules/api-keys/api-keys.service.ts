@@ -24,11 +24,15 @@ export function presentApiKey(key: repo.ApiKeyRecord): ApiKeyDto {
 
 /** API keys for integrators: shown once, stored as SHA-256, scoped to a subset of the creator's permissions. */
 const TOUCH_INTERVAL_MS = 60_000;
+/** How long a verified key is trusted without a lookup (the delay of a revocation made elsewhere). */
+const VERIFIED_TTL_MS = 5_000;
 
 export function createApiKeysService(deps: { db: Database; log: Logger }) {
   const { db } = deps;
   /** When this process last wrote each key's last_used_at. */
   const touched = new Map<string, number>();
+  /** Keys verified recently, by hash. */
+  const verified = new Map<string, { actor: Actor; until: number }>();
   return {
     /** @throws ForbiddenError when a scope exceeds the creator's permissions; ValidationError for a past expiry. */
     async create(actor: Actor, body: CreateApiKeyBody): Promise<ApiKeyDto & { key: string }> {
@@ -65,12 +69,27 @@ export function createApiKeysService(deps: { db: Database; log: Logger }) {
     /** @throws NotFoundError, also for another organization's or an already revoked key. */
     async revoke(actor: Actor, id: string): Promise<void> {
       if (!(await repo.revokeApiKey(db, actor.organizationId, id))) throw new NotFoundError('API key');
+      for (const [hash, entry] of verified)
+        if (entry.actor.kind === 'api_key' && entry.actor.apiKeyId === id) verified.delete(hash);
+    },
+
+    /**
+     * A key this process verified within the last few seconds (no I/O), or undefined. A revocation
+     * here takes effect at once; one made by another process within VERIFIED_TTL_MS.
+     */
+    cached(key: string): Actor | undefined {
+      if (!key.startsWith(API_KEY_PREFIX) || key.length > 100) return undefined;
+      const hit = verified.get(sha256(key));
+      return hit && hit.until > Date.now() ? hit.actor : undefined;
     },
 
     /** Authenticates `ak_…`: the actor carries the key's organization and scopes. */
     async authenticate(key: string): Promise<Actor | null> {
       if (!key.startsWith(API_KEY_PREFIX) || key.length > 100) return null;
-      const record = await repo.findActiveApiKeyByHash(db, sha256(key));
+      const hash = sha256(key);
+      const hit = verified.get(hash);
+      if (hit && hit.until > Date.now()) return hit.actor;
+      const record = await repo.findActiveApiKeyByHash(db, hash);
       if (!record) return null;
       // last_used_at is a "recently used" hint: written at most once a minute per key and process,
       // not on every request of a busy integration.
@@ -80,13 +99,17 @@ export function createApiKeysService(deps: { db: Database; log: Logger }) {
         if (touched.size > 10_000) touched.delete(touched.keys().next().value as string);
         repo.touchApiKey(db, record.id).catch((err: unknown) => deps.log.warn({ err }, 'could not record API key use'));
       }
-      return {
+      const actor: Actor = {
         kind: 'api_key',
         apiKeyId: record.id,
         organizationId: record.organizationId,
         permissions: record.scopes,
         userId: record.createdBy,
       };
+      const until = Math.min(now + VERIFIED_TTL_MS, record.expiresAt ? record.expiresAt.getTime() : Number.POSITIVE_INFINITY);
+      verified.set(hash, { actor, until });
+      if (verified.size > 10_000) verified.delete(verified.keys().next().value as string);
+      return actor;
     },
   };
 }
