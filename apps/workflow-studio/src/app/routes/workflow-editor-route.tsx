@@ -12,6 +12,7 @@ import { WorkflowCanvas } from '../../features/canvas/components/workflow-canvas
 import { useAddNodeAtCenter } from '../../features/canvas/hooks/use-add-node';
 import { useCanvasState } from '../../features/canvas/hooks/use-canvas-state';
 import { runStatesFor } from '../../features/canvas/utils/run-states';
+import { RunInputDialog } from '../../features/executions/components/run-input-dialog';
 import { RunPanel } from '../../features/executions/components/run-panel';
 import { useWorkflowRun } from '../../features/executions/hooks/use-workflow-run';
 import { useExportWorkflow } from '../../features/workflows/api/export-workflow';
@@ -64,6 +65,8 @@ function EditorBody({ workflow }: { workflow: WorkflowDto }) {
   const [isVersionsOpen, setIsVersionsOpen] = useState(false);
   const [isDeleting, setIsDeleting] = useState(false);
   const [exportError, setExportError] = useState<string | null>(null);
+  // A new key per opening, so the dialog starts from the remembered input each time.
+  const [runDialogKey, setRunDialogKey] = useState<number | null>(null);
   const isDirty = canvas.isDirty || !sameDetails(details, savedDetails);
   usePageTitle(details.name || 'Workflow');
 
@@ -119,19 +122,23 @@ function EditorBody({ workflow }: { workflow: WorkflowDto }) {
   const labels = useMemo(() => new Map(canvas.nodes.map((n) => [n.id, n.data.label ?? n.id])), [canvas.nodes]);
   const nodeLabel = useCallback((id: string) => labels.get(id), [labels]);
 
-  // Ctrl/Cmd+S saves, also from inside the inspector's inputs.
+  // Ctrl/Cmd+S saves, also from inside the inspector's inputs; Ctrl/Cmd+Shift+Enter asks for a run's input.
   const saveRef = useRef(save);
   saveRef.current = save;
   useEffect(() => {
     const handleKeyDown = (event: KeyboardEvent) => {
-      if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 's') {
+      if (!(event.ctrlKey || event.metaKey)) return;
+      if (event.key.toLowerCase() === 's') {
         event.preventDefault();
         if (canEdit) void saveRef.current();
+      } else if (event.key === 'Enter' && event.shiftKey && canRun) {
+        event.preventDefault();
+        setRunDialogKey(Date.now());
       }
     };
     window.addEventListener('keydown', handleKeyDown);
     return () => window.removeEventListener('keydown', handleKeyDown);
-  }, [canEdit]);
+  }, [canEdit, canRun]);
 
   // Closing the tab with unsaved changes asks first; so does leaving through a link (below).
   useEffect(() => {
@@ -215,7 +222,22 @@ function EditorBody({ workflow }: { workflow: WorkflowDto }) {
               Save
             </Button>
           ) : null}
-          <Button data-testid="execute-workflow-button" loading={run.isStarting} disabled={!canRun} onClick={run.start}>
+          <Button
+            variant="secondary"
+            data-testid="run-with-input-button"
+            disabled={!canRun || run.isStarting}
+            title="Run with an input you type (Ctrl+Shift+Enter)"
+            onClick={() => setRunDialogKey(Date.now())}
+          >
+            Run with input…
+          </Button>
+          <Button
+            data-testid="execute-workflow-button"
+            loading={run.isStarting}
+            disabled={!canRun}
+            title={run.inputText.trim() ? 'Run with the last input' : 'Run with an empty input'}
+            onClick={() => run.start()}
+          >
             ▶ Run
           </Button>
         </div>
@@ -281,6 +303,16 @@ function EditorBody({ workflow }: { workflow: WorkflowDto }) {
         onClose={() => setIsVersionsOpen(false)}
         onRestored={handleRestored}
         renderPreview={(graph: WorkflowGraph, label: string) => <CanvasPreview graph={graph} label={label} />}
+      />
+      <RunInputDialog
+        key={runDialogKey ?? 'closed'}
+        open={runDialogKey !== null}
+        initialText={run.inputText}
+        onClose={() => setRunDialogKey(null)}
+        onRun={(text) => {
+          setRunDialogKey(null);
+          run.start(text);
+        }}
       />
       <DeleteWorkflowDialog
         workflow={isDeleting ? workflow : null}

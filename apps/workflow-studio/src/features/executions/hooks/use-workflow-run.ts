@@ -11,6 +11,7 @@ import { useExecuteWorkflow } from '../api/execute-workflow';
 import { executionQueryOptions, isTerminal, useExecution } from '../api/get-execution';
 import { executionsBaseKey } from '../api/get-executions';
 import { followExecution } from '../api/follow-execution';
+import { readRunInput, writeRunInput } from '../utils/run-input-storage';
 
 /** Polling interval when the event stream cannot be opened (a proxy buffering it, say). */
 const POLL_MS = 500;
@@ -25,8 +26,10 @@ export function parseRunInput(text: string): { ok: true; value: unknown } | { ok
   if (text.trim() === '') return { ok: true, value: {} };
   try {
     return { ok: true, value: JSON.parse(text) };
-  } catch {
-    return { ok: false, message: 'The input is not valid JSON.' };
+  } catch (error) {
+    // The engine's message names the position (“… at line 1 column 3”), which helps fix long inputs.
+    const detail = error instanceof SyntaxError ? ` ${error.message}.` : '';
+    return { ok: false, message: `The input is not valid JSON.${detail}` };
   }
 }
 
@@ -34,8 +37,11 @@ export interface WorkflowRun {
   inputText: string;
   setInputText: (text: string) => void;
   inputError: string | null;
-  /** Saves when needed (through `prepare`), then starts a run of that version. */
-  start: () => void;
+  /**
+   * Saves when needed (through `prepare`), then starts a run of that version with the input text
+   * (`text` replaces the current one, as the run dialog does). The input is remembered per workflow.
+   */
+  start: (text?: string) => void;
   isStarting: boolean;
   /** The failure of the last start (validation, permission…), before any execution existed. */
   startError: ApiError | null;
@@ -56,7 +62,7 @@ export interface WorkflowRun {
 export function useWorkflowRun(workflowId: string, prepare: () => Promise<number | null>): WorkflowRun {
   const queryClient = useQueryClient();
   const execute = useExecuteWorkflow();
-  const [inputText, setInputText] = useState('');
+  const [inputText, setInputTextState] = useState(() => readRunInput(workflowId));
   const [inputError, setInputError] = useState<string | null>(null);
   const [isPreparing, setIsPreparing] = useState(false);
   const [selectedId, setSelectedId] = useState<string | null>(null);
@@ -103,27 +109,40 @@ export function useWorkflowRun(workflowId: string, prepare: () => Promise<number
     return () => controller.abort();
   }, [selectedId, isLive, queryClient]);
 
-  const start = useCallback(() => {
-    const input = parseRunInput(inputText);
-    if (!input.ok) return setInputError(input.message);
-    setInputError(null);
-    execute.reset();
-    setIsPreparing(true);
-    void prepare()
-      .then((version) => {
-        if (version === null) return;
-        execute.mutate(
-          { workflowId, input: input.value, version },
-          {
-            onSuccess: (accepted) => {
-              setIsPolling(false);
-              setSelectedId(accepted.id);
+  const setInputText = useCallback(
+    (text: string) => {
+      setInputTextState(text);
+      writeRunInput(workflowId, text);
+    },
+    [workflowId],
+  );
+
+  const start = useCallback(
+    (text?: string) => {
+      const chosen = text ?? inputText;
+      if (text !== undefined) setInputText(text);
+      const input = parseRunInput(chosen);
+      if (!input.ok) return setInputError(input.message);
+      setInputError(null);
+      execute.reset();
+      setIsPreparing(true);
+      void prepare()
+        .then((version) => {
+          if (version === null) return;
+          execute.mutate(
+            { workflowId, input: input.value, version },
+            {
+              onSuccess: (accepted) => {
+                setIsPolling(false);
+                setSelectedId(accepted.id);
+              },
             },
-          },
-        );
-      })
-      .finally(() => setIsPreparing(false));
-  }, [inputText, prepare, execute, workflowId]);
+          );
+        })
+        .finally(() => setIsPreparing(false));
+    },
+    [inputText, setInputText, prepare, execute, workflowId],
+  );
 
   const startError = execute.error instanceof ApiError ? execute.error : null;
   const issues = useMemo(
