@@ -3,7 +3,7 @@ import { Link, useBlocker, useNavigate, useParams } from 'react-router';
 import { Alert, Badge, Button, Modal, Spinner } from '@auterity/design-system';
 import { TERMINAL_STATUSES, UpdateWorkflowBodySchema, type WorkflowDto, type WorkflowGraph } from '@auterity/workflow-contracts';
 import { ModelPicker } from '../../features/ai/components/model-picker';
-import { CanvasPreview } from '../../features/canvas/components/canvas-preview';
+import { CanvasPreview, type PreviewMarks } from '../../features/canvas/components/canvas-preview';
 import type { ConfigWidgets } from '../../features/canvas/components/config-form';
 import { CanvasProvider } from '../../features/canvas/components/canvas-provider';
 import { NodeInspector } from '../../features/canvas/components/node-inspector';
@@ -302,7 +302,9 @@ function EditorBody({ workflow }: { workflow: WorkflowDto }) {
         isDirty={isDirty}
         onClose={() => setIsVersionsOpen(false)}
         onRestored={handleRestored}
-        renderPreview={(graph: WorkflowGraph, label: string) => <CanvasPreview graph={graph} label={label} />}
+        renderPreview={(graph: WorkflowGraph, label: string, marks?: PreviewMarks) => (
+          <CanvasPreview graph={graph} label={label} {...(marks ? { marks } : {})} />
+        )}
       />
       <RunInputDialog
         key={runDialogKey ?? 'closed'}

@@ -20,9 +20,40 @@ function FitOnceMeasured() {
   return null;
 }
 
-/** A read-only drawing of a graph (an old version, a template), in its own React Flow store. */
-export function CanvasPreview({ graph, label }: { graph: WorkflowGraph; label: string }) {
-  const { nodes, edges } = useMemo(() => toCanvas(graph), [graph]);
+/** How a node or connection differs from the version it is compared with. */
+export type PreviewMark = 'added' | 'removed' | 'changed';
+
+/** Marks by node id and edge id; unmarked elements are drawn as they are. */
+export interface PreviewMarks {
+  nodes: Readonly<Record<string, PreviewMark>>;
+  edges: Readonly<Record<string, PreviewMark>>;
+}
+
+interface CanvasPreviewProps {
+  graph: WorkflowGraph;
+  label: string;
+  /** Highlights for a visual diff: added in green, removed in red (dashed), changed in amber. */
+  marks?: PreviewMarks;
+}
+
+function markedCanvas(graph: WorkflowGraph, marks: PreviewMarks | undefined): { nodes: CanvasNode[]; edges: CanvasEdge[] } {
+  const canvas = toCanvas(graph);
+  if (!marks) return canvas;
+  return {
+    nodes: canvas.nodes.map((node) => {
+      const mark = marks.nodes[node.id];
+      return mark ? { ...node, className: `diff-${mark}` } : node;
+    }),
+    edges: canvas.edges.map((edge) => {
+      const mark = marks.edges[edge.id];
+      return mark ? { ...edge, className: `diff-${mark}` } : edge;
+    }),
+  };
+}
+
+/** A read-only drawing of a graph (an old version, a template, a diff), in its own React Flow store. */
+export function CanvasPreview({ graph, label, marks }: CanvasPreviewProps) {
+  const { nodes, edges } = useMemo(() => markedCanvas(graph, marks), [graph, marks]);
   return (
     <div className="canvas-preview" role="img" aria-label={label}>
       <ReactFlowProvider>
