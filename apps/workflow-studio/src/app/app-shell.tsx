@@ -20,10 +20,13 @@ interface NavItem {
 const NAV_ITEMS: readonly NavItem[] = [
   { to: '/dashboard', label: 'Dashboard', icon: 'dashboard' },
   { to: '/workflows', label: 'Workflows', icon: 'workflows', testId: 'workflows-nav' },
+  { to: '/executions', label: 'Executions', icon: 'executions', testId: 'executions-nav' },
   { to: '/ai', label: 'AI', icon: 'ai', testId: 'ai-nav' },
   { to: '/credentials', label: 'Credentials', icon: 'credentials' },
   { to: '/api-keys', label: 'API keys', icon: 'apiKeys', permission: 'api_keys:manage' },
   { to: '/audit-log', label: 'Audit log', icon: 'auditLog', permission: 'audit:read' },
+  { to: '/settings/members', label: 'Members', icon: 'members', permission: 'members:read', testId: 'members-nav' },
+  { to: '/settings/organization', label: 'Organization', icon: 'organization' },
 ];
 
 const THEME_OPTIONS = [

@@ -38,6 +38,12 @@ export const NAV_ICONS = {
       <path d="M8.5 6h7M7.2 8.2l3.6 7.4M16.8 8.2l-3.6 7.4" />
     </Icon>
   ),
+  executions: (
+    <Icon>
+      <circle cx="12" cy="12" r="8.5" />
+      <path d="M10 8.5v7l5.5-3.5z" />
+    </Icon>
+  ),
   ai: (
     <Icon>
       <path d="M12 3.5 13.8 9 19.5 10.8 13.8 12.6 12 18.2 10.2 12.6 4.5 10.8 10.2 9z" />
@@ -61,6 +67,18 @@ export const NAV_ICONS = {
     <Icon>
       <path d="M6 3h9l4 4v14H6z" />
       <path d="M14 3v5h5M9.5 12h6M9.5 15.5h6M9.5 19h3.5" />
+    </Icon>
+  ),
+  members: (
+    <Icon>
+      <circle cx="9" cy="8" r="3.5" />
+      <path d="M2.5 20a6.5 6.5 0 0 1 13 0M16 4.8a3.5 3.5 0 0 1 0 6.4M18.5 14.2A6.5 6.5 0 0 1 21.5 20" />
+    </Icon>
+  ),
+  organization: (
+    <Icon>
+      <path d="M4 21V5l8-2v18M12 8h8v13M3 21h18" />
+      <path d="M7.5 8h1M7.5 12h1M7.5 16h1M15.5 12h1M15.5 16h1" />
     </Icon>
   ),
 } satisfies Record<string, ReactNode>;

@@ -49,6 +49,17 @@ export const router = createBrowserRouter([
         lazy: async () => ({ Component: (await import('./routes/workflow-editor-route')).WorkflowEditorRoute }),
       },
       {
+        path: '/executions',
+        ErrorBoundary: RouteError,
+        lazy: async () => ({ Component: (await import('./routes/executions-route')).ExecutionsRoute }),
+      },
+      {
+        // The graph pulls in the canvas library, like the editor.
+        path: '/executions/:executionId',
+        ErrorBoundary: RouteError,
+        lazy: async () => ({ Component: (await import('./routes/execution-detail-route')).ExecutionDetailRoute }),
+      },
+      {
         path: '/credentials',
         ErrorBoundary: RouteError,
         lazy: async () => ({ Component: (await import('./routes/credentials-route')).CredentialsRoute }),
@@ -78,6 +89,17 @@ export const router = createBrowserRouter([
         path: '/audit-log',
         ErrorBoundary: RouteError,
         lazy: async () => ({ Component: (await import('./routes/audit-log-route')).AuditLogRoute }),
+      },
+      { path: '/settings', element: <Navigate to="/settings/organization" replace /> },
+      {
+        path: '/settings/members',
+        ErrorBoundary: RouteError,
+        lazy: async () => ({ Component: (await import('./routes/members-route')).MembersRoute }),
+      },
+      {
+        path: '/settings/organization',
+        ErrorBoundary: RouteError,
+        lazy: async () => ({ Component: (await import('./routes/organization-route')).OrganizationRoute }),
       },
     ],
   },
