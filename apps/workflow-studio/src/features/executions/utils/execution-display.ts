@@ -1,4 +1,4 @@
-import type { ExecutionStatus, StepStatus } from '@auterity/workflow-contracts';
+import type { ExecutionStatus, StepStatus, TriggerKind } from '@auterity/workflow-contracts';
 
 type Tone = 'neutral' | 'info' | 'success' | 'warning' | 'danger';
 
@@ -51,3 +51,12 @@ export function prettyJson(value: unknown): string {
     return String(value);
   }
 }
+
+export const TRIGGER_LABELS: Record<TriggerKind, string> = {
+  manual: 'Manual',
+  api: 'API',
+  webhook: 'Webhook',
+  schedule: 'Schedule',
+  subworkflow: 'Sub-workflow',
+  rerun: 'Re-run',
+};
