@@ -265,6 +265,12 @@ function EditorBody({ workflow }: { workflow: WorkflowDto }) {
               onChange={(patch) => canvas.updateNodeData(selected.id, patch)}
               onDelete={() => canvas.removeNode(selected.id)}
               onClose={() => canvas.selectNode(null)}
+              connections={{
+                nodes: canvas.nodes,
+                edges: canvas.edges,
+                onConnect: canvas.onConnect,
+                onDisconnect: (edgeId) => canvas.onEdgesChange([{ type: 'remove', id: edgeId }]),
+              }}
             />
           ) : (
             <>

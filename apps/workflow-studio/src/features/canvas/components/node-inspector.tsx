@@ -4,6 +4,7 @@ import { issueFieldErrors } from '../../../utils/error-text';
 import { configIssues } from '../utils/config-fields';
 import type { CanvasNode } from '../utils/flow-graph';
 import { ConfigForm, type ConfigWidgets } from './config-form';
+import { NodeConnections, type NodeConnectionsProps } from './node-connections';
 import { NodeIcon } from './node-icon';
 
 interface NodeInspectorProps {
@@ -16,6 +17,8 @@ interface NodeInspectorProps {
   readOnly?: boolean;
   /** Custom inputs for some config fields (e.g. the AI model picker), given by the route. */
   configWidgets?: ConfigWidgets;
+  /** The graph and edge actions for the "Connect to…" picker (the keyboard path for edges). */
+  connections?: Omit<NodeConnectionsProps, 'node' | 'readOnly'>;
 }
 
 type SettingKey = 'retries' | 'retryBackoffMs' | 'timeoutMs';
@@ -35,6 +38,7 @@ export function NodeInspector({
   onClose,
   readOnly = false,
   configWidgets,
+  connections,
 }: NodeInspectorProps) {
   const type = node.type ?? 'text';
   const definition = NODE_TYPE_DEFINITIONS[type];
@@ -88,6 +92,7 @@ export function NodeInspector({
           widgets={configWidgets}
           onChange={(config) => onChange({ config })}
         />
+        {connections ? <NodeConnections node={node} readOnly={readOnly} {...connections} /> : null}
         <details className="inspector__settings">
           <summary>Execution settings</summary>
           <div className="stack-form">
