@@ -5,8 +5,8 @@ import {
   Controls,
   ReactFlow,
   ReactFlowProvider,
-  useNodesInitialized,
   useReactFlow,
+  useStore,
   type NodeMouseHandler,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
@@ -33,12 +33,15 @@ interface ExecutionGraphProps {
   label: string;
 }
 
-function FitOnceMeasured() {
+/** Fits the graph again whenever the pane changes size (the inspector opens or closes). */
+function RefitOnResize() {
   const flow = useReactFlow();
-  const isInitialized = useNodesInitialized();
+  const width = useStore((state) => state.width);
+  const height = useStore((state) => state.height);
+  const isMeasured = useStore((state) => [...state.nodeLookup.values()].every((node) => node.measured.width !== undefined));
   useEffect(() => {
-    if (isInitialized) void flow.fitView(FIT_VIEW_OPTIONS);
-  }, [isInitialized, flow]);
+    if (width > 0 && height > 0 && isMeasured) void flow.fitView(FIT_VIEW_OPTIONS);
+  }, [width, height, isMeasured, flow]);
   return null;
 }
 
@@ -71,6 +74,8 @@ export function ExecutionGraph({ graph, runStates, isEnded, selectedNodeId, onSe
             elementsSelectable={false}
             onNodeClick={handleNodeClick}
             onPaneClick={() => onSelectNode(null)}
+            fitView
+            fitViewOptions={FIT_VIEW_OPTIONS}
             minZoom={0.25}
             maxZoom={1.5}
             proOptions={PRO_OPTIONS}
@@ -78,7 +83,7 @@ export function ExecutionGraph({ graph, runStates, isEnded, selectedNodeId, onSe
           >
             <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
             <Controls showInteractive={false} />
-            <FitOnceMeasured />
+            <RefitOnResize />
           </ReactFlow>
         </ReactFlowProvider>
       </NodeRunStateContext.Provider>

@@ -8,6 +8,7 @@ import { useCancelExecution } from '../api/cancel-execution';
 import { isTerminal } from '../api/get-execution';
 import { useRerunExecution } from '../api/rerun-execution';
 import { EXECUTION_STATUS_LABELS, formatDuration, prettyJson, statusTone, TRIGGER_LABELS } from '../utils/execution-display';
+import '../executions.css';
 import '../execution-pages.css';
 
 interface ExecutionSummaryProps {

@@ -25,7 +25,7 @@ export function ExecutionsTable({ executions, hrefOf, workflowName, isWorkflowHi
     },
     {
       id: 'execution',
-      header: 'Execution',
+      header: 'Workflow',
       isRowHeader: true,
       cell: (e) => (
         <span className="cell-stack">

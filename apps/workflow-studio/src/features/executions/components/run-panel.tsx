@@ -1,3 +1,4 @@
+import { Link } from 'react-router';
 import { Alert, Badge, Button, Spinner } from '@auterity/design-system';
 import type { ExecutionDto } from '@auterity/workflow-contracts';
 import { errorText } from '../../../utils/error-text';
@@ -57,6 +58,13 @@ function ExecutionResult({
         </span>
         <AiRunSummary execution={execution} />
         <span className="run-result__actions">
+          <Link
+            to={`/executions/${execution.id}`}
+            className="ds-button ds-button--ghost ds-button--sm"
+            data-testid="execution-details-link"
+          >
+            Details
+          </Link>
           {isRunning ? (
             <Button variant="secondary" size="sm" loading={cancel.isPending} onClick={() => cancel.mutate(execution.id)}>
               Cancel run
@@ -194,9 +202,14 @@ export function RunPanel({ workflowId, run, canRun, nodeLabel }: RunPanelProps) 
         )}
       </div>
       <aside className="run-panel__history" aria-labelledby="run-history-title">
-        <h2 id="run-history-title" className="run-panel__title">
-          Recent runs
-        </h2>
+        <div className="run-panel__history-header">
+          <h2 id="run-history-title" className="run-panel__title">
+            Recent runs
+          </h2>
+          <Link to={`/executions?workflowId=${workflowId}`} className="small" data-testid="workflow-executions-link">
+            All runs
+          </Link>
+        </div>
         <History workflowId={workflowId} selectedId={run.selectedId} onSelect={run.select} />
       </aside>
     </section>

@@ -3,6 +3,8 @@ import type { ExecutionStepDto } from '@auterity/workflow-contracts';
 import { formatDateTime } from '../../../utils/format-date';
 import { formatDuration, prettyJson, STEP_STATUS_LABELS, statusTone } from '../utils/execution-display';
 import { AiStepDetails, hasAiDetails } from './ai-step-details';
+import '../executions.css';
+import '../execution-pages.css';
 
 interface StepInspectorProps {
   nodeId: string;

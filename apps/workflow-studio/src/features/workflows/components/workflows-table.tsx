@@ -82,6 +82,14 @@ export function WorkflowsTable({
               Duplicate
             </Button>
           ) : null}
+          <Link
+            to={`/executions?workflowId=${w.id}`}
+            className="ds-button ds-button--ghost ds-button--sm"
+            aria-label={`Runs of ${w.name}`}
+            data-testid="workflow-executions-link"
+          >
+            Runs
+          </Link>
           <Button variant="ghost" size="sm" aria-label={`Export ${w.name}`} onClick={() => onExport(w)}>
             Export
           </Button>
