@@ -1,5 +1,13 @@
-import { useEffect, useMemo } from 'react';
-import { Background, BackgroundVariant, ReactFlow, ReactFlowProvider, useNodesInitialized, useReactFlow } from '@xyflow/react';
+import { useEffect, useState } from 'react';
+import {
+  Background,
+  BackgroundVariant,
+  ReactFlow,
+  ReactFlowProvider,
+  useNodesInitialized,
+  useNodesState,
+  useReactFlow,
+} from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import '../canvas.css';
 import type { WorkflowGraph } from '@auterity/workflow-contracts';
@@ -51,28 +59,44 @@ function markedCanvas(graph: WorkflowGraph, marks: PreviewMarks | undefined): { 
   };
 }
 
+/** Identity of what is drawn: a different graph or set of marks gets a fresh React Flow store. */
+function drawingKey(graph: WorkflowGraph, marks: PreviewMarks | undefined): string {
+  const nodes = graph.nodes.map((n) => `${n.id}@${n.position.x},${n.position.y}:${marks?.nodes[n.id] ?? ''}`);
+  const edges = graph.edges.map((e) => `${e.id}:${marks?.edges[e.id] ?? ''}`);
+  return `${nodes.join('|')}#${edges.join('|')}`;
+}
+
+function PreviewFlow({ graph, marks }: Omit<CanvasPreviewProps, 'label'>) {
+  const [initial] = useState(() => markedCanvas(graph, marks));
+  // Node state takes React Flow's measurements (onNodesChange); without them fitView sees zero-size nodes.
+  const [nodes, , onNodesChange] = useNodesState(initial.nodes);
+  return (
+    <ReactFlow<CanvasNode, CanvasEdge>
+      nodes={nodes}
+      edges={initial.edges}
+      onNodesChange={onNodesChange}
+      nodeTypes={nodeTypes}
+      nodesDraggable={false}
+      nodesConnectable={false}
+      elementsSelectable={false}
+      panOnDrag={false}
+      zoomOnScroll={false}
+      zoomOnDoubleClick={false}
+      proOptions={PRO_OPTIONS}
+      defaultEdgeOptions={EDGE_OPTIONS}
+    >
+      <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
+      <FitOnceMeasured />
+    </ReactFlow>
+  );
+}
+
 /** A read-only drawing of a graph (an old version, a template, a diff), in its own React Flow store. */
 export function CanvasPreview({ graph, label, marks }: CanvasPreviewProps) {
-  const { nodes, edges } = useMemo(() => markedCanvas(graph, marks), [graph, marks]);
   return (
     <div className="canvas-preview" role="img" aria-label={label}>
-      <ReactFlowProvider>
-        <ReactFlow<CanvasNode, CanvasEdge>
-          nodes={nodes}
-          edges={edges}
-          nodeTypes={nodeTypes}
-          nodesDraggable={false}
-          nodesConnectable={false}
-          elementsSelectable={false}
-          panOnDrag={false}
-          zoomOnScroll={false}
-          zoomOnDoubleClick={false}
-          proOptions={PRO_OPTIONS}
-          defaultEdgeOptions={EDGE_OPTIONS}
-        >
-          <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
-          <FitOnceMeasured />
-        </ReactFlow>
+      <ReactFlowProvider key={drawingKey(graph, marks)}>
+        <PreviewFlow graph={graph} {...(marks ? { marks } : {})} />
       </ReactFlowProvider>
     </div>
   );

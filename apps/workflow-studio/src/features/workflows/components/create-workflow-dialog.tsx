@@ -15,6 +15,8 @@ interface CreateWorkflowDialogProps {
   onClose: () => void;
   /** Called with the new workflow; the caller usually opens it in the editor. */
   onCreated: (workflow: WorkflowDto) => void;
+  /** A template chosen before opening (the gallery); read when mounted, so give a new `key` per opening. */
+  initialTemplate?: WorkflowTemplate;
 }
 
 const BLANK = 'blank';
@@ -54,9 +56,9 @@ function TemplatePicker({ value, onChange }: { value: string; onChange: (id: str
 }
 
 /** Names a new workflow, optionally from a starter template, and creates it. */
-export function CreateWorkflowDialog({ open, onClose, onCreated }: CreateWorkflowDialogProps) {
-  const [templateId, setTemplateId] = useState(BLANK);
-  const [template, setTemplate] = useState<WorkflowTemplate | undefined>();
+export function CreateWorkflowDialog({ open, onClose, onCreated, initialTemplate }: CreateWorkflowDialogProps) {
+  const [templateId, setTemplateId] = useState(initialTemplate?.id ?? BLANK);
+  const [template, setTemplate] = useState<WorkflowTemplate | undefined>(initialTemplate);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const create = useCreateWorkflow();
 
@@ -114,6 +116,7 @@ export function CreateWorkflowDialog({ open, onClose, onCreated }: CreateWorkflo
           maxLength={WORKFLOW_NAME_MAX}
           required
           data-testid="workflow-name-input"
+          defaultValue={initialTemplate?.name}
           placeholder="e.g. Summarize support tickets"
           {...(errors.name ? { error: errors.name } : {})}
         />

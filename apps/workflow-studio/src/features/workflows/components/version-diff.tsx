@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { Fragment, useMemo, type ReactNode } from 'react';
 import { Alert, Spinner } from '@auterity/design-system';
 import type { WorkflowGraph } from '@auterity/workflow-contracts';
 import { errorText } from '../../../utils/error-text';
@@ -20,19 +20,29 @@ export function VersionDiff({ workflowId, from, to, renderPreview }: VersionDiff
   const diff = useWorkflowVersionsDiff(workflowId, { from, to });
   const older = useWorkflowVersion(workflowId, from);
   const newer = useWorkflowVersion(workflowId, to);
-  const error = diff.error ?? older.error ?? newer.error;
-  if (error) return <Alert tone="error">{errorText(error)}</Alert>;
   const fromGraph = older.data?.canvasData;
   const toGraph = newer.data?.canvasData;
-  if (!diff.data || !fromGraph || !toGraph) return <Spinner label="Comparing the versions" />;
+  // The drawing must get the same graph object on every render, or React Flow re-measures and never fits it.
+  const merged = useMemo(
+    () =>
+      diff.data && fromGraph && toGraph
+        ? { ...mergeForDiff(fromGraph, toGraph, diff.data), lines: diffLines(fromGraph, toGraph, diff.data) }
+        : null,
+    [diff.data, fromGraph, toGraph],
+  );
+  const error = diff.error ?? older.error ?? newer.error;
+  if (error) return <Alert tone="error">{errorText(error)}</Alert>;
+  if (!diff.data || !merged) return <Spinner label="Comparing the versions" />;
 
-  const { graph, marks } = mergeForDiff(fromGraph, toGraph, diff.data);
-  const lines = diffLines(fromGraph, toGraph, diff.data);
+  const { graph, marks, lines } = merged;
   const edgeCount = { added: diff.data.edges.added.length, removed: diff.data.edges.removed.length };
   const isSame = lines.length === 0 && edgeCount.added === 0 && edgeCount.removed === 0;
   return (
     <div className="version-diff" data-testid="version-diff">
-      {renderPreview(graph, `Differences from version ${from} to version ${to}`, marks)}
+      {/* A new drawing per pair, so each comparison is fitted to its own nodes. */}
+      <Fragment key={`${from}-${to}`}>
+        {renderPreview(graph, `Differences from version ${from} to version ${to}`, marks)}
+      </Fragment>
       <p className="version-diff__legend muted small" aria-hidden="true">
         <span className="diff-swatch diff-swatch--added" /> added <span className="diff-swatch diff-swatch--changed" /> changed{' '}
         <span className="diff-swatch diff-swatch--removed" /> removed

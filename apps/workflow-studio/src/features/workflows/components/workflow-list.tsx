@@ -8,10 +8,12 @@ import { downloadTextFile, fileSlug } from '../../../utils/download-file';
 import { errorText } from '../../../utils/error-text';
 import { useDuplicateWorkflow } from '../api/duplicate-workflow';
 import { useExportWorkflow } from '../api/export-workflow';
+import type { WorkflowTemplate } from '../api/get-workflow-templates';
 import { useWorkflows, type WorkflowFilters } from '../api/get-workflows';
 import { CreateWorkflowDialog } from './create-workflow-dialog';
 import { DeleteWorkflowDialog } from './delete-workflow-dialog';
 import { ImportWorkflowButton } from './import-workflow-button';
+import { TemplateGallery } from './template-gallery';
 import { WorkflowsTable } from './workflows-table';
 import '../workflows.css';
 
@@ -52,7 +54,8 @@ export function WorkflowList({ filters, onFiltersChange, hrefOf, onOpen }: Workf
   const workflows = useWorkflows(query);
   const duplicate = useDuplicateWorkflow();
   const exportWorkflow = useExportWorkflow();
-  const [isCreating, setIsCreating] = useState(false);
+  // The create dialog: null when closed; a new key per opening resets its form (and the chosen template).
+  const [creating, setCreating] = useState<{ key: number; template?: WorkflowTemplate } | null>(null);
   const [deleting, setDeleting] = useState<WorkflowSummaryDto | null>(null);
   const [notice, setNotice] = useState<{ tone: 'error' | 'success'; text: string; workflow?: WorkflowDto } | null>(null);
 
@@ -82,7 +85,7 @@ export function WorkflowList({ filters, onFiltersChange, hrefOf, onOpen }: Workf
     });
 
   const createButton = canCreate ? (
-    <Button data-testid="create-workflow-button" onClick={() => setIsCreating(true)}>
+    <Button data-testid="create-workflow-button" onClick={() => setCreating({ key: Date.now() })}>
       New workflow
     </Button>
   ) : null;
@@ -186,7 +189,16 @@ export function WorkflowList({ filters, onFiltersChange, hrefOf, onOpen }: Workf
           </>
         )}
       </div>
-      <CreateWorkflowDialog open={isCreating} onClose={() => setIsCreating(false)} onCreated={onOpen} />
+      {!isFiltered && !workflows.isPending ? (
+        <TemplateGallery canCreate={canCreate} onUse={(template) => setCreating({ key: Date.now(), template })} />
+      ) : null}
+      <CreateWorkflowDialog
+        key={creating?.key ?? 'closed'}
+        open={creating !== null}
+        onClose={() => setCreating(null)}
+        onCreated={onOpen}
+        {...(creating?.template ? { initialTemplate: creating.template } : {})}
+      />
       <DeleteWorkflowDialog workflow={deleting} onClose={() => setDeleting(null)} />
     </>
   );
