@@ -23,6 +23,8 @@ test.describe.configure({ mode: 'serial' });
 
 test('no serious or critical axe violations on the main pages', async ({ page }) => {
   test.setTimeout(120_000);
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
   await page.goto('/login');
   await expect(page.getByTestId('login-button')).toBeVisible();
   await checkPage(page, 'login');
@@ -89,4 +91,5 @@ test('no serious or critical axe violations on the main pages', async ({ page })
   await checkPage(page, 'invite-dialog');
   await page.keyboard.press('Escape');
   await visit('Organization', 'organization', heading('Organization'));
+  expect(errors).toEqual([]);
 });
