@@ -213,6 +213,7 @@ test('a running execution updates live and can be cancelled', async () => {
   const graph = page.getByTestId('execution-graph');
   await expect(graph.locator('.wf-node[data-status="running"]')).toHaveCount(1);
   await expect(page.getByTestId('rerun-button')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Wait Running' })).toBeVisible();
   await page.screenshot({ path: `${SHOTS}/execution-running.png`, fullPage: true });
 
   await page.getByTestId('cancel-execution-button').click();

@@ -64,6 +64,10 @@ function ExecutionBody({ execution }: { execution: ExecutionDto }) {
       }),
     [drawn, steps, isRunning, execution.error],
   );
+  const runningNodeIds = useMemo(
+    () => new Set(Object.entries(runStates).flatMap(([id, state]) => (state.status === 'running' ? [id] : []))),
+    [runStates],
+  );
   const listNodes = useMemo(
     () => drawn.nodes.map((n) => ({ id: n.id, label: n.data.label || NODE_TYPE_DEFINITIONS[n.type ?? 'text'].label })),
     [drawn.nodes],
@@ -105,7 +109,14 @@ function ExecutionBody({ execution }: { execution: ExecutionDto }) {
             Steps
           </h2>
           {graph ? (
-            <StepList nodes={listNodes} steps={steps} selectedNodeId={selectedId} onSelect={selectNode} isRunning={isRunning} />
+            <StepList
+              nodes={listNodes}
+              steps={steps}
+              selectedNodeId={selectedId}
+              onSelect={selectNode}
+              isRunning={isRunning}
+              runningNodeIds={runningNodeIds}
+            />
           ) : version.isError ? null : (
             <Spinner size="sm" label="Loading the steps" />
           )}

@@ -17,7 +17,8 @@ import { NodeRunStateContext, type NodeRunStates } from '../hooks/use-node-run-s
 import { nodeTypes } from '../node-types';
 import { toCanvas, type CanvasEdge, type CanvasNode } from '../utils/flow-graph';
 
-const FIT_VIEW_OPTIONS = { maxZoom: 1, padding: 0.2 } as const;
+// Below 0.6 labels become unreadable; a wide graph then overflows and is panned instead.
+const FIT_VIEW_OPTIONS = { maxZoom: 1, minZoom: 0.6, padding: 0.15 } as const;
 const PRO_OPTIONS = { hideAttribution: true } as const;
 const EDGE_OPTIONS = { type: 'smoothstep' } as const;
 

@@ -14,13 +14,15 @@ interface StepListProps {
   selectedNodeId: string | null;
   onSelect: (nodeId: string) => void;
   isRunning: boolean;
+  /** Nodes a live run has reached but that have not reported yet. */
+  runningNodeIds: ReadonlySet<string>;
 }
 
 /**
  * The execution's nodes as a keyboard-friendly list: finished steps first (in the order they
  * started), then the nodes that have not run. Picking one opens it in the step inspector.
  */
-export function StepList({ nodes, steps, selectedNodeId, onSelect, isRunning }: StepListProps) {
+export function StepList({ nodes, steps, selectedNodeId, onSelect, isRunning, runningNodeIds }: StepListProps) {
   const byNode = new Map(steps.map((s) => [s.nodeId, s]));
   const ordered = [...steps].sort((a, b) => (a.startedAt ?? '').localeCompare(b.startedAt ?? ''));
   const labels = new Map(nodes.map((n) => [n.id, n.label]));
@@ -44,6 +46,8 @@ export function StepList({ nodes, steps, selectedNodeId, onSelect, isRunning }: 
               <span className="step-list__label">{row.label}</span>
               {step ? (
                 <Badge tone={statusTone(step.status)}>{STEP_STATUS_LABELS[step.status]}</Badge>
+              ) : runningNodeIds.has(row.id) ? (
+                <Badge tone="info">Running</Badge>
               ) : (
                 <Badge tone="neutral">{isRunning ? 'Waiting' : 'Not run'}</Badge>
               )}
