@@ -165,6 +165,7 @@ test('an execution’s page shows the graph coloured by step status and each ste
   await expect(inspector.getByTestId('step-output')).toContainText('Hello Ada');
   await expect(inspector.getByTestId('step-attempts')).toHaveText('1');
   await expect(page).toHaveURL(/step=greet/);
+  await expect(graph.locator('.wf-node--selected')).toHaveAttribute('data-testid', 'canvas-node-greet');
 
   // The step list picks a node too (keyboard users get there without the canvas).
   await page.getByTestId('step-row').filter({ hasText: 'Shout' }).click();
@@ -220,6 +221,31 @@ test('a running execution updates live and can be cancelled', async () => {
   await expect(detail.getByTestId('execution-status')).toContainText('Cancelled', { timeout: 15_000 });
   await expect(page.getByTestId('cancel-execution-button')).toHaveCount(0);
   await expect(page.getByTestId('rerun-button')).toBeVisible();
+});
+
+test('an AI step shows its model, tokens, cost and provider calls, and the header sums the cost', async () => {
+  const workflowId = await api.createWorkflow('Summarize review', [
+    { id: 'start', type: 'trigger.manual', config: {} },
+    {
+      id: 'summarize',
+      type: 'ai.generate',
+      config: { prompt: 'Summarize: the robot arm works well, but the manual is confusing.', model: 'auto:cheapest' },
+      label: 'Summarize',
+    },
+  ]);
+  const run = await api.execute(workflowId, {});
+  expect(run.status).toBe('succeeded');
+
+  await page.goto(`/executions/${run.id}?step=summarize`);
+  await expect(page.getByTestId('execution-ai-cost')).toContainText('tokens');
+  const inspector = page.getByTestId('step-inspector');
+  await expect(inspector.getByTestId('step-ai-model')).toHaveText(/^[a-z0-9-]+\/.+/);
+  await expect(inspector.getByTestId('step-ai-tokens')).toHaveText(/^[\d,]+ in \/ [\d,]+ out tokens$/);
+  await expect(inspector.getByTestId('step-ai-cost')).toHaveText(/^\$\d/);
+  await inspector.getByText(/^1 call/).click();
+  await expect(inspector.getByTestId('step-ai-attempts')).toContainText('OK');
+  await expect(inspector.getByTestId('step-output')).not.toBeEmpty();
+  await page.screenshot({ path: `${SHOTS}/execution-ai-step.png`, fullPage: true });
 });
 
 test('the workflows list and the editor’s run panel link to the executions', async () => {
