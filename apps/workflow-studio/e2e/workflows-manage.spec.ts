@@ -211,3 +211,49 @@ test('searches, duplicates, deletes with a confirmation, and round-trips export 
   await expect(names).toHaveCount(1);
   await page.screenshot({ path: `${SHOTS}/workflows-manage-list.png`, fullPage: true });
 });
+
+test('node forms pick a vault credential and a sub-workflow by name', async () => {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Credentials' }).click();
+  await page.getByRole('button', { name: 'New credential' }).first().click();
+  const dialog = page.getByRole('dialog', { name: 'New credential' });
+  await dialog.getByLabel('Name').fill('Billing API');
+  await dialog.getByLabel('API key', { exact: true }).fill('sk_live_picker_x9Qa');
+  await dialog.getByRole('button', { name: 'Save credential' }).click();
+  await expect(dialog).toBeHidden();
+
+  await page.getByTestId('workflows-nav').click();
+  await page.getByTestId('create-workflow-button').first().click();
+  await page.getByTestId('workflow-name-input').fill('Caller');
+  await page.getByTestId('save-workflow-button').click();
+  await expect(page.getByTestId('canvas-drop-zone')).toBeVisible();
+
+  // HTTP request: the credential is a select of the vault's credentials, by name and masked hint.
+  await page.getByTestId('api-node').focus();
+  await page.keyboard.press('Enter');
+  const credential = page.getByTestId('credential-picker');
+  await expect(credential.locator('option')).toHaveText(['No credential', 'Billing API · API key (sk_…x9Qa)']);
+  await credential.selectOption({ label: 'Billing API · API key (sk_…x9Qa)' });
+  await expect(credential).toHaveValue(/^[0-9a-f-]{36}$/);
+  await page.getByTestId('node-config-input').fill('https://example.com/');
+  await page.screenshot({ path: `${SHOTS}/workflow-credential-picker.png` });
+  await page.getByRole('button', { name: 'Close the inspector' }).click();
+
+  // Sub-workflow: other workflows by name; the workflow being edited is not offered.
+  await page.getByTestId('workflow.call-node').focus();
+  await page.keyboard.press('Enter');
+  const target = page.getByTestId('workflow-picker');
+  await expect(target.locator('option', { hasText: 'Greeter' })).toHaveCount(2);
+  await expect(target.locator('option', { hasText: 'Caller' })).toHaveCount(0);
+  await target.selectOption({ label: 'Greeter' });
+  await expect(page.getByRole('link', { name: 'Open it in a new tab' })).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/workflow-subworkflow-picker.png` });
+
+  await page.getByTestId('save-workflow-button').click();
+  await expect(page.getByTestId('save-state')).toHaveText('All changes saved');
+  await page.reload();
+  await page.getByTestId('canvas-node-http-request-1').click();
+  await expect(page.getByTestId('credential-picker').locator('option:checked')).toHaveText('Billing API · API key (sk_…x9Qa)');
+  await page.getByRole('button', { name: 'Close the inspector' }).click();
+  await page.getByTestId('canvas-node-workflow-call-1').click();
+  await expect(page.getByTestId('workflow-picker').locator('option:checked')).toHaveText('Greeter');
+});

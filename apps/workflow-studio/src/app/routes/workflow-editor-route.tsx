@@ -4,7 +4,7 @@ import { Alert, Badge, Button, Modal, Spinner } from '@auterity/design-system';
 import { TERMINAL_STATUSES, UpdateWorkflowBodySchema, type WorkflowDto, type WorkflowGraph } from '@auterity/workflow-contracts';
 import { ModelPicker } from '../../features/ai/components/model-picker';
 import { CanvasPreview, type PreviewMarks } from '../../features/canvas/components/canvas-preview';
-import type { ConfigWidgets } from '../../features/canvas/components/config-form';
+import type { ConfigWidget, ConfigWidgets } from '../../features/canvas/components/config-form';
 import { CanvasProvider } from '../../features/canvas/components/canvas-provider';
 import { NodeInspector } from '../../features/canvas/components/node-inspector';
 import { NodePalette } from '../../features/canvas/components/node-palette';
@@ -12,6 +12,7 @@ import { WorkflowCanvas } from '../../features/canvas/components/workflow-canvas
 import { useAddNodeAtCenter } from '../../features/canvas/hooks/use-add-node';
 import { useCanvasState } from '../../features/canvas/hooks/use-canvas-state';
 import { runStatesFor } from '../../features/canvas/utils/run-states';
+import { CredentialPicker } from '../../features/credentials/components/credential-picker';
 import { RunInputDialog } from '../../features/executions/components/run-input-dialog';
 import { RunPanel } from '../../features/executions/components/run-panel';
 import { useWorkflowRun } from '../../features/executions/hooks/use-workflow-run';
@@ -21,6 +22,7 @@ import { useUpdateWorkflow } from '../../features/workflows/api/update-workflow'
 import { DeleteWorkflowDialog } from '../../features/workflows/components/delete-workflow-dialog';
 import { VersionsDialog } from '../../features/workflows/components/versions-dialog';
 import { WebhookPanel } from '../../features/workflows/components/webhook-panel';
+import { WorkflowPicker } from '../../features/workflows/components/workflow-picker';
 import { splitTags, WorkflowDetailsForm, type WorkflowDetails } from '../../features/workflows/components/workflow-details-form';
 import { usePageTitle } from '../../hooks/use-page-title';
 import { usePermission } from '../../hooks/use-permission';
@@ -29,10 +31,40 @@ import { downloadTextFile, fileSlug } from '../../utils/download-file';
 import { errorText, issueFieldErrors } from '../../utils/error-text';
 import './workflow-editor-route.css';
 
-// Config fields that need server data get the app's own inputs; module scope keeps the map stable.
-const CONFIG_WIDGETS: ConfigWidgets = {
-  'ai.generate': { fields: ['model', 'fallbacks', 'maxPricePerMTok'], render: (props) => <ModelPicker {...props} /> },
+// Config fields that need server data get the app's own inputs; module scope keeps them stable.
+const MODEL_WIDGET: ConfigWidget = {
+  fields: ['model', 'fallbacks', 'maxPricePerMTok'],
+  render: (props) => <ModelPicker {...props} />,
 };
+const HTTP_CREDENTIAL_WIDGET: ConfigWidget = {
+  fields: ['credentialId'],
+  render: (props) => (
+    <CredentialPicker
+      {...props}
+      types={['http_header', 'http_bearer', 'http_basic', 'oauth2', 'api_key']}
+      hint="Adds its secret to the request (header, bearer token or basic auth); the secret never leaves the server."
+    />
+  ),
+};
+const AI_CREDENTIAL_WIDGET: ConfigWidget = {
+  fields: ['credentialId'],
+  render: (props) => (
+    <CredentialPicker
+      {...props}
+      types={['api_key']}
+      hint="The router calls providers with the keys on the AI providers page; a credential chosen here is only checked to exist."
+    />
+  ),
+};
+
+/** The editor's config widgets; the sub-workflow picker needs the edited workflow's id to leave it out. */
+function configWidgetsFor(workflowId: string): ConfigWidgets {
+  return {
+    'ai.generate': [MODEL_WIDGET, AI_CREDENTIAL_WIDGET],
+    'http.request': HTTP_CREDENTIAL_WIDGET,
+    'workflow.call': { fields: ['workflowId'], render: (props) => <WorkflowPicker {...props} excludeId={workflowId} /> },
+  };
+}
 
 function detailsOf(workflow: WorkflowDto): WorkflowDetails {
   return {
@@ -68,6 +100,7 @@ function EditorBody({ workflow }: { workflow: WorkflowDto }) {
   // A new key per opening, so the dialog starts from the remembered input each time.
   const [runDialogKey, setRunDialogKey] = useState<number | null>(null);
   const isDirty = canvas.isDirty || !sameDetails(details, savedDetails);
+  const configWidgets = useMemo(() => configWidgetsFor(workflow.id), [workflow.id]);
   usePageTitle(details.name || 'Workflow');
 
   /** Saves the graph and details; the saved workflow, or null when it could not be saved. */
@@ -261,7 +294,7 @@ function EditorBody({ workflow }: { workflow: WorkflowDto }) {
               node={selected}
               serverIssues={selectedIssues}
               readOnly={!canEdit}
-              configWidgets={CONFIG_WIDGETS}
+              configWidgets={configWidgets}
               onChange={(patch) => canvas.updateNodeData(selected.id, patch)}
               onDelete={() => canvas.removeNode(selected.id)}
               onClose={() => canvas.selectNode(null)}

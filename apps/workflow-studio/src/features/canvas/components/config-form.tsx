@@ -22,7 +22,14 @@ export interface ConfigWidget {
   render: (props: ConfigWidgetProps) => ReactNode;
 }
 
-export type ConfigWidgets = Readonly<Partial<Record<NodeType, ConfigWidget>>>;
+/** Widgets by node type: one, or several for separate groups of fields (a model picker and a credential picker). */
+export type ConfigWidgets = Readonly<Partial<Record<NodeType, ConfigWidget | readonly ConfigWidget[]>>>;
+
+function widgetsOf(widgets: ConfigWidgets | undefined, type: NodeType): readonly ConfigWidget[] {
+  const entry = widgets?.[type];
+  if (!entry) return [];
+  return 'render' in entry ? [entry] : entry;
+}
 
 interface ConfigFormProps {
   nodeId: string;
@@ -122,14 +129,16 @@ function JsonField({
  */
 export function ConfigForm({ nodeId, type, config, issues, onChange, readOnly = false, widgets }: ConfigFormProps) {
   const fields = configFields(type);
-  const widget = widgets?.[type];
-  const firstText = fields.find((f) => f.kind === 'text' && !widget?.fields.includes(f.name))?.name;
+  const typeWidgets = widgetsOf(widgets, type);
+  const widgetOf = (name: string) => typeWidgets.find((w) => w.fields.includes(name));
+  const firstText = fields.find((f) => f.kind === 'text' && !widgetOf(f.name))?.name;
   if (fields.length === 0) return <p className="muted small">This node has nothing to configure.</p>;
 
   return (
     <div className="stack-form">
       {fields.map((field) => {
-        if (widget?.fields.includes(field.name)) {
+        const widget = widgetOf(field.name);
+        if (widget) {
           if (field.name !== widget.fields[0]) return null;
           return (
             <div key={field.name} className="config-widget">
