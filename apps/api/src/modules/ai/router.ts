@@ -1,4 +1,4 @@
-import { APICallError } from '@ai-sdk/provider';
+import { APICallError, UnsupportedFunctionalityError } from '@ai-sdk/provider';
 import type {
   LanguageModelV3,
   LanguageModelV3CallOptions,
@@ -208,8 +208,8 @@ function classify(err: unknown, timedOut: boolean): { code: string; status?: num
   }
   if (err instanceof BrokenCircuitError) return { code: 'circuit_open', fallback: true, breaker: false };
   if (err instanceof TypeError) return { code: 'network_error', fallback: true, breaker: true };
-  if (err instanceof Error && err.name === 'UnsupportedFunctionalityError')
-    return { code: 'unsupported', fallback: true, breaker: false };
+  // Its name is `AI_UnsupportedFunctionalityError`; the marker check also works across realms.
+  if (UnsupportedFunctionalityError.isInstance(err)) return { code: 'unsupported', fallback: true, breaker: false };
   return { code: 'provider_error', fallback: true, breaker: true };
 }
 
