@@ -1,8 +1,8 @@
-import { useId, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import { Button, Select } from '@auterity/design-system';
 import { NODE_TYPE_DEFINITIONS } from '@auterity/workflow-contracts';
 import type { Connection } from '@xyflow/react';
-import { canConnect } from '../hooks/use-connection-rules';
+import { connectableTargets } from '../hooks/use-connection-rules';
 import type { CanvasEdge, CanvasNode } from '../utils/flow-graph';
 
 export interface NodeConnectionsProps {
@@ -40,22 +40,21 @@ export function NodeConnections({ node, nodes, edges, readOnly = false, onConnec
   const [choice, setChoice] = useState('');
   const type = node.type ?? 'text';
   const outputs = NODE_TYPE_DEFINITIONS[type].outputs(node.data.config);
-  const byId = new Map(nodes.map((n) => [n.id, n]));
   const outgoing = edges.filter((e) => e.source === node.id);
-  const options = outputs.flatMap((handle) =>
-    nodes
-      .filter((target) =>
-        canConnect(nodes, edges, {
-          source: node.id,
-          target: target.id,
-          sourceHandle: outputs.length > 1 ? handle : null,
-          targetHandle: null,
-        }),
-      )
-      .map((target) => ({
-        value: choiceValue(handle, target.id),
-        label: outputs.length > 1 ? `${handle} → ${nodeName(target)}` : nodeName(target),
-      })),
+  // Dragging moves nodes on every frame; the choices depend only on which nodes exist, their names
+  // and the edges, so they are recomputed only when those change.
+  const namesKey = nodes.map((n) => `${n.id}\u0000${n.type ?? ''}\u0000${n.data.label ?? ''}`).join('\u0001');
+  const nodesRef = useMemo(() => nodes, [namesKey]);
+  const byId = useMemo(() => new Map(nodesRef.map((n) => [n.id, n])), [nodesRef]);
+  const options = useMemo(
+    () =>
+      outputs.flatMap((handle) =>
+        connectableTargets(nodesRef, edges, node, outputs.length > 1 ? handle : null).map((target) => ({
+          value: choiceValue(handle, target.id),
+          label: outputs.length > 1 ? `${handle} → ${nodeName(target)}` : nodeName(target),
+        })),
+      ),
+    [node.id, node.data.config, nodesRef, edges],
   );
   const selected = options.some((o) => o.value === choice) ? choice : (options[0]?.value ?? '');
 

@@ -45,3 +45,39 @@ export function useConnectionRules() {
   const flow = useReactFlow<CanvasNode, CanvasEdge>();
   return useCallback((connection: Connection | Edge) => canConnect(flow.getNodes(), flow.getEdges(), connection), [flow]);
 }
+
+/**
+ * Every node an edge from `source`'s `handle` may reach, by the same rules as {@link canConnect},
+ * in one pass over the graph (the inspector's "Connect to…" list would otherwise run `canConnect`,
+ * and its loop search, once per node).
+ */
+export function connectableTargets(
+  nodes: readonly CanvasNode[],
+  edges: readonly CanvasEdge[],
+  source: CanvasNode,
+  handle: string | null,
+): CanvasNode[] {
+  if (!source.type) return [];
+  const sourceId = source.id;
+  const outputs = NODE_TYPE_DEFINITIONS[source.type].outputs(source.data.config);
+  const effective = handle ?? outputs[0];
+  if (!effective || !outputs.includes(effective)) return [];
+  // Nodes that already reach the source: an edge to any of them would close a loop.
+  const incoming = new Map<string, string[]>();
+  for (const edge of edges) incoming.set(edge.target, [...(incoming.get(edge.target) ?? []), edge.source]);
+  const ancestors = new Set<string>([sourceId]);
+  const queue = [sourceId];
+  for (let id = queue.pop(); id !== undefined; id = queue.pop()) {
+    for (const parent of incoming.get(id) ?? []) {
+      if (ancestors.has(parent)) continue;
+      ancestors.add(parent);
+      queue.push(parent);
+    }
+  }
+  const taken = new Set(
+    edges.filter((e) => e.source === sourceId && (e.sourceHandle ?? null) === (handle ?? null)).map((e) => e.target),
+  );
+  return nodes.filter(
+    (n) => n.type !== undefined && NODE_TYPE_DEFINITIONS[n.type].inputs.length > 0 && !ancestors.has(n.id) && !taken.has(n.id),
+  );
+}
