@@ -85,7 +85,6 @@ export function WorkflowsTable({
           <Link
             to={`/executions?workflowId=${w.id}`}
             className="ds-button ds-button--ghost ds-button--sm"
-            aria-label={`Runs of ${w.name}`}
             data-testid="workflow-executions-link"
           >
             Runs
