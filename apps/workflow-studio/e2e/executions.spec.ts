@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 
 const PASSWORD = 'a calm and long passphrase';
@@ -8,6 +9,15 @@ interface GraphNode {
   type: string;
   config: Record<string, unknown>;
   label?: string;
+}
+
+/** Serious or critical axe findings (WCAG 2.1 A/AA) on the page as it is. */
+async function blockingAxeFindings(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(results.passes.length).toBeGreaterThan(10);
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
 
 /** A straight line of nodes, left to right, in the stored graph format. */
@@ -75,7 +85,8 @@ const ids: Record<'greeting' | 'failing' | 'slow', string> = { greeting: '', fai
 const runs: Record<'greeting' | 'failing', string> = { greeting: '', failing: '' };
 
 test.beforeAll(async ({ browser }) => {
-  page = await browser.newPage();
+  // axe needs a page of a context made with newContext().
+  page = await (await browser.newContext()).newPage();
   page.on('pageerror', (err) => errors.push(err.message));
   // Registering through the API sets the refresh cookie in this context; the page signs in with it.
   const email = `executions-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
@@ -138,6 +149,7 @@ test('lists the organization’s executions and filters them by status and workf
   await expect(rows.nth(1)).toContainText('Succeeded');
   await expect(rows.nth(1)).toContainText('Manual');
   await page.screenshot({ path: `${SHOTS}/executions-list.png`, fullPage: true });
+  expect(await blockingAxeFindings(page)).toEqual([]);
 
   await page.getByTestId('executions-status-filter').selectOption('failed');
   await expect(page).toHaveURL(/status=failed/);
@@ -182,6 +194,7 @@ test('an execution’s page shows the graph coloured by step status and each ste
   await page.getByTestId('step-row').filter({ hasText: 'Shout' }).click();
   await expect(inspector.getByTestId('step-output')).toContainText('HELLO ADA');
   await page.screenshot({ path: `${SHOTS}/execution-detail.png`, fullPage: true });
+  expect(await blockingAxeFindings(page)).toEqual([]);
 });
 
 test('re-run starts a new execution of the same version and opens it', async () => {
@@ -213,6 +226,7 @@ test('a failed execution opens at the failed step with its error, and later node
   await expect(inspector).toContainText('Fetch orders');
   await expect(inspector.getByTestId('step-error')).not.toBeEmpty();
   await page.screenshot({ path: `${SHOTS}/execution-failed.png`, fullPage: true });
+  expect(await blockingAxeFindings(page)).toEqual([]);
 
   await graph.getByTestId('canvas-node-after').click();
   await expect(inspector.getByTestId('step-not-run')).toBeVisible();
