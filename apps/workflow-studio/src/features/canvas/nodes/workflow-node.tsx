@@ -1,4 +1,4 @@
-import { memo, useEffect } from 'react';
+import { memo, useEffect, useRef } from 'react';
 import { Handle, Position, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
 import { NODE_TYPE_DEFINITIONS } from '@auterity/workflow-contracts';
 import { NodeIcon } from '../components/node-icon';
@@ -27,7 +27,14 @@ function WorkflowNodeView({ id, type, data, selected }: NodeProps<CanvasNode>) {
   const updateNodeInternals = useUpdateNodeInternals();
   const handleKey = outputs.join('|');
   // React Flow caches handle positions; a switch that gains or loses a case must re-measure them.
-  useEffect(() => updateNodeInternals(id), [id, handleKey, updateNodeInternals]);
+  // Not on mount: React Flow measures new nodes itself, and one call per node (each its own frame
+  // and store update) made opening a 200-node workflow re-render the graph 200 times.
+  const measuredKey = useRef(handleKey);
+  useEffect(() => {
+    if (measuredKey.current === handleKey) return;
+    measuredKey.current = handleKey;
+    updateNodeInternals(id);
+  }, [id, handleKey, updateNodeInternals]);
   const status = runState?.status;
   const classes = [
     'wf-node',
