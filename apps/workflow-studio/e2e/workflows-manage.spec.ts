@@ -136,17 +136,30 @@ test('compares two versions on a highlighted drawing, restores one, and publishe
   await expect(history.getByRole('button', { name: /^v2/ })).toContainText('Canary 25%');
   await page.screenshot({ path: `${SHOTS}/workflow-deployment.png` });
 
+  // While the canary runs, a save keeps the rollout: the new version waits to be published.
+  await history.getByRole('button', { name: 'Close' }).click();
+  await page.getByTestId('canvas-node-greet').click();
+  await page.getByTestId('node-config-input').fill('Hey {{ name }}');
+  await page.getByTestId('save-workflow-button').click();
+  await expect(page.getByTestId('save-state')).toHaveText('All changes saved');
+  await expect(page.getByTestId('live-version')).toHaveText('live: v3 + v2 at 25%');
+  await page.getByRole('button', { name: 'Close the inspector' }).click();
+  await page.getByRole('button', { name: 'History' }).click();
+  await expect(history.getByTestId('deployment-status')).toHaveText('Triggers run v3, and v2 for 25% of them.');
+  await expect(history.getByRole('button', { name: /^v4/ })).toBeVisible();
+
   // Publish v1 from its preview; the canary ends.
   await history.getByRole('button', { name: /^v1/ }).click();
   await history.getByRole('button', { name: 'Publish v1' }).click();
   await expect(history.getByTestId('deployment-status')).toHaveText('Triggers run v1.');
 
-  // Restore v1: a new version (v4) with v1's graph.
+  // Restore v1: a new version (v5) with v1's graph, published.
   await history.getByRole('button', { name: 'Restore v1' }).click();
   await expect(history).toBeHidden();
   await expect(page.locator('.react-flow__edge')).toHaveCount(1);
   await expect(page.getByTestId('canvas-node-respond-1')).toHaveCount(0);
-  await expect(page.getByText('v4', { exact: true })).toBeVisible();
+  await expect(page.getByText('v5', { exact: true })).toBeVisible();
+  await expect(page.getByTestId('live-version')).toHaveCount(0);
 });
 
 test('searches, duplicates, deletes with a confirmation, and round-trips export and import', async () => {

@@ -112,6 +112,8 @@ function EditorBody({ workflow }: { workflow: WorkflowDto }) {
       tags: splitTags(details.tags),
       isActive: details.isActive,
       canvasData: graph,
+      // During a canary rollout a save must not publish (which would end it); publish from the history.
+      ...(workflow.canaryVersion !== null ? { publish: false } : {}),
     });
     if (!parsed.success) {
       setDetailErrors(issueFieldErrors(parsed.error.issues));
@@ -128,7 +130,7 @@ function EditorBody({ workflow }: { workflow: WorkflowDto }) {
     } catch {
       return null;
     }
-  }, [canvas, details, update, workflow.id]);
+  }, [canvas, details, update, workflow.id, workflow.canaryVersion]);
 
   const prepareRun = useCallback(async (): Promise<number | null> => {
     if (!isDirty) return workflow.version;
@@ -221,6 +223,12 @@ function EditorBody({ workflow }: { workflow: WorkflowDto }) {
             {details.name || 'Untitled workflow'}
           </h1>
           <Badge tone="neutral">v{workflow.version}</Badge>
+          {workflow.publishedVersion !== null && workflow.publishedVersion !== workflow.version ? (
+            <span className="muted small" data-testid="live-version">
+              live: v{workflow.publishedVersion}
+              {workflow.canaryVersion !== null ? ` + v${workflow.canaryVersion} at ${workflow.canaryPercent}%` : ''}
+            </span>
+          ) : null}
           <span className={isDirty ? 'save-state save-state--dirty' : 'save-state'} data-testid="save-state" role="status">
             {update.isPending ? 'Saving…' : isDirty ? 'Unsaved changes' : 'All changes saved'}
           </span>

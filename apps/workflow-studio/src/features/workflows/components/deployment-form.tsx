@@ -56,8 +56,8 @@ export function DeploymentForm({ workflow, versions }: DeploymentFormProps) {
         {live}
       </p>
       <p className="muted small">
-        Runs from this editor use the canvas. Saving a changed graph publishes it and ends a canary, so set the canary after
-        saving.
+        Runs from this editor use the canvas. Saving a changed graph publishes it, except while a canary runs: then new versions
+        wait here until you publish them.
       </p>
       <div className="deployment-form__fields">
         <Select
