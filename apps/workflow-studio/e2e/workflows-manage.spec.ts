@@ -1,8 +1,19 @@
 import { readFile } from 'node:fs/promises';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 
 const PASSWORD = 'a calm and long passphrase';
 const SHOTS = process.env.E2E_SCREENSHOT_DIR ?? 'test-results';
+
+/** No serious or critical WCAG 2.1 A/AA findings, on the page or only inside `selector` (an open dialog). */
+async function expectAccessible(page: Page, selector?: string) {
+  const builder = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']);
+  const results = await (selector ? builder.include(selector) : builder).analyze();
+  const blocking = results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(blocking).toEqual([]);
+}
 
 async function registerOwner(page: Page) {
   const email = `manage-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
@@ -23,7 +34,9 @@ let page: Page;
 const errors: string[] = [];
 
 test.beforeAll(async ({ browser }) => {
-  page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
+  // A page of an explicit context: axe needs one.
+  const context = await browser.newContext({ viewport: { width: 1500, height: 950 } });
+  page = await context.newPage();
   page.on('pageerror', (err) => errors.push(err.message));
   await registerOwner(page);
 });
@@ -41,6 +54,7 @@ test('starts a workflow from the template gallery', async () => {
   const gallery = page.getByTestId('template-gallery');
   await expect(gallery).toContainText('Hello world');
   await page.screenshot({ path: `${SHOTS}/workflows-templates.png`, fullPage: true });
+  await expectAccessible(page);
 
   await page.getByTestId('use-template-hello-world').click();
   const dialog = page.getByRole('dialog', { name: 'New workflow' });
@@ -70,6 +84,7 @@ test('runs with an input dialog, remembers the input, and Run reuses it', async 
   await dialog.getByRole('button', { name: 'Format' }).click();
   await expect(input).toHaveValue('{\n  "name": "Ada"\n}');
   await page.screenshot({ path: `${SHOTS}/workflow-run-input.png` });
+  await expectAccessible(page, '[role="dialog"]');
   await page.getByTestId('run-input-confirm').click();
   await expect(dialog).toBeHidden();
   await expect(page.getByTestId('execution-completed')).toBeVisible({ timeout: 30_000 });
@@ -126,6 +141,7 @@ test('compares two versions on a highlighted drawing, restores one, and publishe
   await expect(diff.getByRole('list', { name: 'Changes from v1 to v3' })).toContainText('Changed Greet (text)');
   await expect(diff.locator('.react-flow__node.diff-changed')).toHaveCount(1);
   await page.screenshot({ path: `${SHOTS}/workflow-version-diff.png` });
+  await expectAccessible(page, '[role="dialog"]');
 
   // Publish: v3 is live (saving published it); make v2 the canary for 25% of triggers.
   await expect(history.getByTestId('deployment-status')).toHaveText('Triggers run v3.');
