@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm run bench`: HTTP throughput of the API against bare Node and bare Express baselines.
+// `npm run bench`: HTTP throughput of the API against bare Node and bare Express baselines, then the
+// studio in Chromium (bench/studio.mjs: sign-in JS, a 200-node editor, dragging).
 //
 //   node bench/run.mjs            full run: 2 s warm-up + 10 s measured, 50 connections per scenario
 //   node bench/run.mjs --quick    smoke run: 3 s measured, no warm-up
@@ -14,7 +15,7 @@
 // See bench/README.md for how to add a scenario.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -373,7 +374,8 @@ async function measureGateway(ctx, rounds) {
     const res = await fetch(target.url, { method: 'POST', headers: target.headers, body: JSON.stringify({ model, messages }) });
     const body = await res.json();
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    if (res.status !== 200 || !body.choices?.[0]?.message?.content) throw new Error(`gateway bench: ${res.status} ${JSON.stringify(body)}`);
+    if (res.status !== 200 || !body.choices?.[0]?.message?.content)
+      throw new Error(`gateway bench: ${res.status} ${JSON.stringify(body)}`);
     return ms;
   };
   const warmup = Math.min(300, Math.ceil(rounds / 4));
@@ -998,6 +1000,9 @@ async function main() {
 
   await cleanup();
 
+  console.log('');
+  const studio = await measureStudio();
+
   const file = writeResults({
     startedAt,
     finishedAt: new Date().toISOString(),
@@ -1016,8 +1021,29 @@ async function main() {
     limiterCost,
     queued,
     gateway,
+    studio,
   });
   console.log(`results: ${path.relative(ROOT, file)} (and bench/results/latest.json)`);
+}
+
+/**
+ * The studio's numbers in Chromium (bench/studio.mjs, its own API and browser, at most 60 s): sign-in
+ * JS, opening a 200-node workflow, longest task while dragging. A failed run is reported, not fatal.
+ */
+async function measureStudio() {
+  const jsonFile = path.join(os.tmpdir(), `auterity-studio-bench-${process.pid}.json`);
+  const entry = spawnTracked('studio', process.execPath, [path.resolve(BENCH_DIR, 'studio.mjs'), '--json', jsonFile], {
+    inherit: true,
+  });
+  const { code } = await entry.exited;
+  try {
+    if (code !== 0) return { error: `bench/studio.mjs exited with ${code}` };
+    return JSON.parse(readFileSync(jsonFile, 'utf8'));
+  } catch (err) {
+    return { error: err instanceof Error ? err.message : String(err) };
+  } finally {
+    rmSync(jsonFile, { force: true });
+  }
 }
 
 process.on('SIGINT', () => void finish(130, 'bench: interrupted, stopping child processes'));
