@@ -555,6 +555,30 @@ describe('AI router', () => {
       expect(up.requests[0]?.stream).toBe(true);
     });
 
+    it('bills a stream the consumer cancels: input tokens and the output that arrived, once', async () => {
+      const org = await newOrg();
+      await addKey(org, 'openai', routeUrl.openai());
+      const { router } = makeRouter();
+      up.script('openai', { text: 'one two three four five six seven eight nine ten', usage: { input: 11, output: 10 } });
+
+      const result = await router.stream(aiCall(org.id, 'openai/gpt-4o-mini'));
+      const reader = result.stream.getReader();
+      let received = '';
+      while (!received) {
+        const { value } = await reader.read();
+        if (value?.type === 'text-delta') received += value.delta;
+      }
+      await reader.cancel(new Error('client went away'));
+      const done = await result.done;
+      const rows = await usageRows(org.id);
+
+      // The provider's usage report never arrived: input is estimated from the prompt, output from the text seen.
+      expect(done.usage.outputTokens).toBe(countTokens(received));
+      expect(done.usage.inputTokens).toBeGreaterThan(0);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ provider: 'openai', model: 'gpt-4o-mini', output_tokens: countTokens(received) });
+    });
+
     it("calls an operator's base URL (AI_BASE_URL_<PROVIDER>) directly, for generate and stream", async () => {
       const org = await newOrg();
       await addKey(org, 'openai');
@@ -942,8 +966,8 @@ describe('AI router', () => {
       const workflowStopped = await expectAiError(echo({ workflowId: workflowA }));
       const keyStopped = await expectAiError(echo({ apiKeyId: keyA, workflowId: workflowB }));
 
-      expect(workflowStopped.message).toBe("The workflow's monthly AI budget of $0.5000 is used up ($0.5 spent)");
-      expect(keyStopped.message).toBe("The api key's monthly AI budget of $0.2500 is used up ($0.25 spent)");
+      expect(workflowStopped.message).toBe("The workflow's monthly AI budget of $0.5 is used up ($0.5 spent)");
+      expect(keyStopped.message).toBe("The api key's monthly AI budget of $0.25 is used up ($0.25 spent)");
       await expect(echo({ workflowId: workflowB })).resolves.toMatchObject({ model: 'local/echo' });
       await expect(echo({ apiKeyId: keyB })).resolves.toMatchObject({ model: 'local/echo' });
       await expect(echo({})).resolves.toMatchObject({ model: 'local/echo' });
@@ -984,7 +1008,7 @@ describe('AI router', () => {
       expect(higherOwn.message).toContain('budget of $10 ');
       expect(starter.model).toBe('local/echo');
       expect(enterprise.model).toBe('local/echo');
-      expect(lowerOwn.message).toContain('budget of $5.0000 ');
+      expect(lowerOwn.message).toContain('budget of $5 ');
       expect(limits).toEqual([{ scope: 'organization', scopeId: org.id, limitUsd: '5.0000', spent: '10.000000000000' }]);
     });
 

@@ -505,7 +505,7 @@ export function createAiRouter(deps: AiRouterDeps) {
       if (parseUsd(limit.spent) >= parseUsd(limit.limitUsd)) {
         throw new AiError(
           'budget_exceeded',
-          `The ${limit.scope === 'organization' ? "organization's" : `${limit.scope.replace('_', ' ')}'s`} monthly AI budget of $${limit.limitUsd} is used up ($${trimUsd(limit.spent)} spent)`,
+          `The ${limit.scope === 'organization' ? "organization's" : `${limit.scope.replace('_', ' ')}'s`} monthly AI budget of $${trimUsd(limit.limitUsd)} is used up ($${trimUsd(limit.spent)} spent)`,
         );
       }
     }
@@ -695,27 +695,46 @@ export function createAiRouter(deps: AiRouterDeps) {
         resolveDone = resolve;
       });
       const started = Date.now() - latencyMs;
+      let finished = false;
+      // Billed once, however the stream ends: finished, broken by the provider, or cancelled by
+      // the consumer (then output tokens are counted from the text that arrived).
       const finish = async () => {
+        if (finished) return;
+        finished = true;
         const measured = usageOf(usage, { input: promptTokens(call.options.prompt), output: () => countTokens(text) });
         const total = Date.now() - started;
         observe(modelKey(candidate.model), latencyMs);
         resolveDone({ usage: measured, costUsd: await bill(call, candidate, measured, total, budget), finishReason });
       };
-      const stream = value.stream.pipeThrough(
-        new TransformStream<LanguageModelV3StreamPart, LanguageModelV3StreamPart>({
-          transform(part, controller) {
-            if (part.type === 'text-delta') text += part.delta;
-            else if (part.type === 'finish') {
-              usage = part.usage;
-              finishReason = part.finishReason;
-            }
-            controller.enqueue(part);
-          },
-          async flush() {
+      const reader = value.stream.getReader();
+      const stream = new ReadableStream<LanguageModelV3StreamPart>({
+        async pull(controller) {
+          let next: Awaited<ReturnType<typeof reader.read>>;
+          try {
+            next = await reader.read();
+          } catch (err) {
             await finish();
-          },
-        }),
-      );
+            controller.error(err);
+            return;
+          }
+          if (next.done) {
+            await finish();
+            controller.close();
+            return;
+          }
+          const part = next.value;
+          if (part.type === 'text-delta') text += part.delta;
+          else if (part.type === 'finish') {
+            usage = part.usage;
+            finishReason = part.finishReason;
+          }
+          controller.enqueue(part);
+        },
+        async cancel(reason) {
+          await reader.cancel(reason).catch(() => undefined);
+          await finish();
+        },
+      });
       return { model: modelKey(candidate.model), provider: candidate.provider.id, attempts, stream, done };
     },
 
