@@ -20,6 +20,7 @@ export function createNodeAi(router: AiRouter): AiGenerator {
           model: request.model,
           ...(request.fallbacks ? { fallbacks: request.fallbacks } : {}),
           ...(request.maxPricePerMTok !== undefined ? { maxPricePerMTok: request.maxPricePerMTok } : {}),
+          ...(request.credentialId ? { credentialId: request.credentialId } : {}),
           options: {
             prompt,
             ...(request.maxTokens ? { maxOutputTokens: request.maxTokens } : {}),

@@ -1025,6 +1025,29 @@ describe('AI router', () => {
     });
   });
 
+  describe('a node that names its credential', () => {
+    it("uses that key for its provider instead of the organization's newest one, and refuses a non-AI credential", async () => {
+      const org = await newOrg();
+      const chosen = await addKey(org, 'openai', routeUrl.openai());
+      await addKey(org, 'openai', `${routeUrl.openai()}/newest`); // newer: the default, and a wrong path
+      const plain = await request(app)
+        .post('/api/credentials')
+        .set('Authorization', `Bearer ${org.token}`)
+        .send({ name: 'a bearer token', type: 'http_bearer', data: { token: 't' } });
+      const { router } = makeRouter();
+
+      const withChosen = await router.generate(aiCall(org.id, 'openai/gpt-4o-mini', { credentialId: chosen }));
+      const withDefault = await expectAiError(router.generate(aiCall(org.id, 'openai/gpt-4o-mini')));
+      const notAiKey = await expectAiError(
+        router.generate(aiCall(org.id, 'openai/gpt-4o-mini', { credentialId: plain.body.id })),
+      );
+
+      expect(withChosen.text).toBe('openai reply to: Say hello');
+      expect(withDefault.attempts).toEqual([expect.objectContaining({ ok: false, status: 404 })]);
+      expect(notAiKey.code).toBe('model_unavailable');
+    });
+  });
+
   describe('SSRF guard', () => {
     it("refuses an organization's base URL on 127.0.0.1 unless allow-listed, without calling it", async () => {
       const org = await orgWith('openai');

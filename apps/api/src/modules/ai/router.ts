@@ -76,6 +76,8 @@ export interface AiCall extends AiAttribution {
   fallbacks?: readonly string[];
   /** `auto:best` only considers models whose output price is at most this (USD per million tokens). */
   maxPricePerMTok?: number;
+  /** A vault credential to use for its provider instead of the organization's newest key. */
+  credentialId?: string;
   /** The call in the AI SDK's provider format (prompt, tools, response format, limits). */
   options: Omit<LanguageModelV3CallOptions, 'abortSignal'>;
   signal: AbortSignal;
@@ -262,7 +264,7 @@ export function createAiRouter(deps: AiRouterDeps) {
   const now = deps.now ?? (() => new Date());
   let catalog: LoadedCatalog | null = null;
   let catalogLoading: Promise<LoadedCatalog> | null = null;
-  const orgProviders = new Map<string, { at: number; byProvider: Map<string, string> }>();
+  const orgProviders = new Map<string, { at: number; byProvider: Map<string, string>; byCredential: Map<string, string> }>();
   const settingsCache = new Map<string, { at: number; settings: ProviderSettings }>();
   /** Settings of providers called without an organization credential (keyless or operator endpoints). */
   const platformSettings = new Map<string, ProviderSettings>();
@@ -296,14 +298,28 @@ export function createAiRouter(deps: AiRouterDeps) {
   }
 
   /** provider id → credential id, for the organization's AI keys (newest key wins). */
-  async function enabledProviders(organizationId: string): Promise<Map<string, string>> {
-    const cached = orgProviders.get(organizationId);
-    if (cached && Date.now() - cached.at < ORG_TTL_MS) return cached.byProvider;
-    const byProvider = new Map<string, string>();
-    for (const c of await deps.listProviderCredentials(organizationId))
-      if (!byProvider.has(c.provider)) byProvider.set(c.provider, c.id);
-    orgProviders.set(organizationId, { at: Date.now(), byProvider });
-    return byProvider;
+  async function enabledProviders(organizationId: string, preferred?: string): Promise<Map<string, string>> {
+    let entry = orgProviders.get(organizationId);
+    if (!entry || Date.now() - entry.at >= ORG_TTL_MS) {
+      const byProvider = new Map<string, string>();
+      const byCredential = new Map<string, string>();
+      for (const c of await deps.listProviderCredentials(organizationId)) {
+        if (!byProvider.has(c.provider)) byProvider.set(c.provider, c.id);
+        byCredential.set(c.id, c.provider);
+      }
+      entry = { at: Date.now(), byProvider, byCredential };
+      orgProviders.set(organizationId, entry);
+    }
+    if (!preferred) return entry.byProvider;
+    // A node that names a key uses it for that key's provider (e.g. a team's own OpenAI key).
+    const provider = entry.byCredential.get(preferred);
+    if (!provider) {
+      throw new AiError(
+        'model_unavailable',
+        "The node's credential is not an AI provider key of this organization (a credential with a provider)",
+      );
+    }
+    return new Map(entry.byProvider).set(provider, preferred);
   }
 
   /** Whether the organization can call the provider now, and with which credential. */
@@ -416,7 +432,7 @@ export function createAiRouter(deps: AiRouterDeps) {
   /** The ordered, bounded list of models to try for a call. */
   async function candidates(call: AiCall): Promise<Candidate[]> {
     const cat = await loadCatalog();
-    const byProvider = await enabledProviders(call.organizationId);
+    const byProvider = await enabledProviders(call.organizationId, call.credentialId);
     const needed = requiredCapabilities(call.options);
     const inputTokens = promptTokens(call.options.prompt);
     const outputTokens = call.options.maxOutputTokens ?? EXPECTED_OUTPUT_TOKENS;
