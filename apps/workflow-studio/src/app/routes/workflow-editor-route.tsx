@@ -52,7 +52,7 @@ const AI_CREDENTIAL_WIDGET: ConfigWidget = {
     <CredentialPicker
       {...props}
       types={['api_key']}
-      hint="The router calls providers with the keys on the AI providers page; a credential chosen here is only checked to exist."
+      hint="Optional: an AI provider key to use for its provider instead of the organization's newest key on the AI providers page."
     />
   ),
 };
