@@ -11,6 +11,7 @@ import {
   handleModalKeyDown,
   ConfirmDialog,
   Modal,
+  strayModalKeyAction,
   modalKeyAction,
   Select,
   Spinner,
@@ -438,5 +439,18 @@ describe('Spinner', () => {
       '<span class="ds-spinner ds-spinner--md" role="status"><span class="ds-spinner__circle" aria-hidden="true"></span><span class="ds-visually-hidden">Loading</span></span>',
     );
     expect(renderToStaticMarkup(<Spinner size="sm" label="Loading keys" />)).toContain('Loading keys');
+  });
+});
+
+describe('strayModalKeyAction', () => {
+  it('closes the topmost dialog on Escape when focus fell outside every dialog', () => {
+    expect(strayModalKeyAction('Escape', false, true)).toBe('close');
+    expect(strayModalKeyAction('Tab', false, true)).toBe('focus');
+  });
+
+  it('leaves keys alone inside a dialog, under another dialog, and for other keys', () => {
+    expect(strayModalKeyAction('Escape', true, true)).toBe('none');
+    expect(strayModalKeyAction('Escape', false, false)).toBe('none');
+    expect(strayModalKeyAction('Enter', false, true)).toBe('none');
   });
 });

@@ -14,6 +14,7 @@ export {
   type ModalKeyAction,
   type ModalKeyboardEvent,
   type ModalProps,
+  strayModalKeyAction,
 } from './modal/modal';
 export { Select, type SelectOption, type SelectProps } from './select/select';
 export { Spinner, type SpinnerProps } from './spinner/spinner';

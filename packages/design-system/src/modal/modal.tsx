@@ -71,6 +71,18 @@ export function handleModalKeyDown(event: ModalKeyboardEvent, active: unknown, o
   else action.target.focus();
 }
 
+/**
+ * What a key press does when focus is outside every open dialog, typically after the focused button
+ * became disabled while an action ran and focus fell back to the page: Escape still closes the
+ * topmost dialog and Tab moves focus back into it, so keyboard users are never stranded.
+ */
+export function strayModalKeyAction(key: string, isFocusInDialog: boolean, isTopmost: boolean): 'close' | 'focus' | 'none' {
+  if (isFocusInDialog || !isTopmost) return 'none';
+  if (key === 'Escape') return 'close';
+  if (key === 'Tab') return 'focus';
+  return 'none';
+}
+
 export interface ModalProps {
   open: boolean;
   title: string;
@@ -111,6 +123,24 @@ export function Modal({
     if (!open) return undefined;
     return focusOnOpen(panelRef.current, initialFocusRef?.current ?? null, document.activeElement);
   }, [open, initialFocusRef]);
+
+  useEffect(() => {
+    if (!open) return undefined;
+    const handleStrayKey = (event: globalThis.KeyboardEvent) => {
+      const panel = panelRef.current;
+      if (!panel) return;
+      const panels = document.querySelectorAll('.ds-modal__panel');
+      const isFocusInDialog =
+        document.activeElement instanceof Element && document.activeElement.closest('.ds-modal__panel') !== null;
+      const action = strayModalKeyAction(event.key, isFocusInDialog, panels[panels.length - 1] === panel);
+      if (action === 'none') return;
+      event.preventDefault();
+      if (action === 'close') onClose();
+      else panel.focus();
+    };
+    document.addEventListener('keydown', handleStrayKey);
+    return () => document.removeEventListener('keydown', handleStrayKey);
+  }, [open, onClose]);
 
   if (!open) return null;
 
