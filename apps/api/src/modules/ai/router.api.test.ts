@@ -390,11 +390,12 @@ describe('AI router', () => {
       const fresh = makeRouter().router;
 
       const unobserved = await fresh.generate(aiCall(org.id, 'auto:fastest', { options: { tools: [WEATHER_TOOL] } }));
-      up.script('openai', { delayMs: 150 });
+      // Wide margins: a loaded CI machine must not make the quick upstream look slow.
+      up.script('openai', { delayMs: 400 });
       await router.generate(aiCall(org.id, 'openai/gpt-4o-mini'));
       await router.generate(aiCall(org.id, 'anthropic/claude-3-5-haiku-latest'));
       const first = await fastest();
-      up.script('anthropic', { delayMs: 300 }, { text: 'slow' }, { delayMs: 300 }, { text: 'slow' });
+      up.script('anthropic', { delayMs: 900 }, { text: 'slow' }, { delayMs: 900 }, { text: 'slow' });
       await router.generate(aiCall(org.id, 'anthropic/claude-3-5-haiku-latest'));
       await router.generate(aiCall(org.id, 'anthropic/claude-3-5-haiku-latest'));
       const second = await fastest();
@@ -404,8 +405,8 @@ describe('AI router', () => {
       expect(unobserved.model).toBe('openai/gpt-5-nano');
       expect(first.model).toBe('anthropic/claude-3-5-haiku-latest');
       expect(second.model).toBe('openai/gpt-4o-mini');
-      expect(latency['gpt-4o-mini']).toBeGreaterThanOrEqual(150);
-      expect(latency['claude-3-5-haiku-latest']).toBeGreaterThanOrEqual(300);
+      expect(latency['gpt-4o-mini']).toBeGreaterThanOrEqual(400);
+      expect(latency['claude-3-5-haiku-latest']).toBeGreaterThanOrEqual(900);
       expect(latency['gpt-5-nano']).toBeNull();
     });
 

@@ -19,6 +19,7 @@ import { BrokenCircuitError, ConsecutiveBreaker, circuitBreaker, handleWhen, typ
 import { countTokens } from 'gpt-tokenizer';
 import { AppError } from '../../http/errors';
 import { createBatcher } from '../../lib/batcher';
+import { createFastFetch } from '../../lib/fast-fetch';
 import type { Database } from '../../lib/db';
 import type { GuardedHttpClient } from '../../lib/http-client';
 import { OutboundRequestError } from '../../lib/http-client';
@@ -281,6 +282,8 @@ export function createAiRouter(deps: AiRouterDeps) {
     `${call.organizationId}|${call.workflowId ?? ''}|${call.apiKeyId ?? ''}|${since.getTime()}`;
   const usageWriter = createBatcher<usageRepo.UsageRow>((rows) => usageRepo.insertUsage(db, rows));
   const guarded = guardedFetch(deps.outbound, config.timeoutMs);
+  /** For the providers' own endpoints and the operator's: trusted addresses, pooled connections. */
+  const fastFetch = createFastFetch();
 
   async function loadCatalog(): Promise<LoadedCatalog> {
     if (catalog && Date.now() - catalog.at < CATALOG_TTL_MS) return catalog;
@@ -336,7 +339,7 @@ export function createAiRouter(deps: AiRouterDeps) {
     if (!candidate.credentialId) {
       let platform = platformSettings.get(candidate.provider.id);
       if (!platform) {
-        platform = operatorUrl ? { baseURL: operatorUrl } : {};
+        platform = { fetch: fastFetch, ...(operatorUrl ? { baseURL: operatorUrl } : {}) };
         platformSettings.set(candidate.provider.id, platform);
       }
       return platform;
@@ -349,7 +352,9 @@ export function createAiRouter(deps: AiRouterDeps) {
     const settings: ProviderSettings = {
       ...(typeof data['apiKey'] === 'string' ? { apiKey: data['apiKey'] } : {}),
       // A base URL the organization chose goes through the SSRF guard; the operator's is trusted.
-      ...(own ? { baseURL: own.replace(/\/$/, ''), fetch: guarded } : operatorUrl ? { baseURL: operatorUrl } : {}),
+      ...(own
+        ? { baseURL: own.replace(/\/$/, ''), fetch: guarded }
+        : { fetch: fastFetch, ...(operatorUrl ? { baseURL: operatorUrl } : {}) }),
     };
     settingsCache.set(key, { at: Date.now(), settings });
     return settings;
