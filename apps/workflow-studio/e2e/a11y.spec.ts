@@ -93,3 +93,38 @@ test('no serious or critical axe violations on the main pages', async ({ page })
   await visit('Organization', 'organization', heading('Organization'));
   expect(errors).toEqual([]);
 });
+
+test('no serious or critical axe violations in the dark theme', async ({ page }) => {
+  test.setTimeout(90_000);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.goto('/login');
+  await expect(page.getByTestId('login-button')).toBeVisible();
+  await checkPage(page, 'dark-login');
+
+  await page.goto('/register');
+  const email = `a11y-dark-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+  await page.getByTestId('register-organization-input').fill('Acme Robotics');
+  await page.getByTestId('register-email-input').fill(email);
+  await page.getByTestId('register-password-input').fill(PASSWORD);
+  await page.getByTestId('register-button').click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await checkPage(page, 'dark-dashboard');
+
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await nav.getByRole('link', { name: 'Workflows', exact: true }).click();
+  await page.getByTestId('create-workflow-button').first().click();
+  await page.getByTestId('workflow-name-input').fill('Dark workflow');
+  await page.getByTestId('save-workflow-button').click();
+  await expect(page.getByTestId('canvas-drop-zone')).toBeVisible();
+  await page.getByTestId('text-node').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('node-inspector')).toBeVisible();
+  await checkPage(page, 'dark-editor');
+  await page.getByTestId('save-workflow-button').click();
+  await expect(page.getByTestId('save-state')).toHaveText('All changes saved');
+
+  await nav.getByRole('link', { name: 'Members', exact: true }).click();
+  await expect(page.getByTestId('member-row')).toHaveCount(1);
+  await checkPage(page, 'dark-members');
+});

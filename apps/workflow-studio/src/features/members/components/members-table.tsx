@@ -47,7 +47,7 @@ export function MembersTable({
         <span className="member-identity">
           <span className="cell-name">{memberName(m)}</span>
           {m.id === currentUserId ? <Badge tone="info">You</Badge> : null}
-          <span className="member-identity__email">{m.email}</span>
+          {memberName(m) === m.email ? null : <span className="member-identity__email">{m.email}</span>}
         </span>
       ),
     },
