@@ -69,10 +69,18 @@ test('no serious or critical axe violations on the main pages', async ({ page })
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('node-connections')).toBeVisible();
   await checkPage(page, 'editor-inspector');
+  await page.getByTestId('node-config-input').fill('Hello axe');
   await page.getByTestId('save-workflow-button').click();
   await expect(page.getByTestId('save-state')).toHaveText('All changes saved');
+  await page.getByTestId('execute-workflow-button').click();
+  await expect(page.getByTestId('execution-completed')).toBeVisible({ timeout: 30_000 });
+  await checkPage(page, 'editor-run');
 
   await visit('Executions', 'executions', heading('Executions'));
+  await page.getByTestId('execution-link').first().click();
+  await expect(page.getByTestId('execution-detail')).toBeVisible();
+  await expect(page.getByTestId('execution-graph').locator('.wf-node')).toHaveCount(2);
+  await checkPage(page, 'execution-detail');
   await visit('Credentials', 'credentials', heading('Credentials'));
   await visit('API keys', 'api-keys', heading('API keys'));
   await visit('Audit log', 'audit-log', heading('Audit log'));
