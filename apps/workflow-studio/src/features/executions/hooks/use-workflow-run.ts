@@ -1,25 +1,9 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import { useQueryClient } from '@tanstack/react-query';
-import {
-  WorkflowInvalidDetailsSchema,
-  type ExecutionDto,
-  type ExecutionStepDto,
-  type GraphIssue,
-} from '@auterity/workflow-contracts';
+import { useCallback, useMemo, useState } from 'react';
+import { WorkflowInvalidDetailsSchema, type ExecutionDto, type GraphIssue } from '@auterity/workflow-contracts';
 import { ApiError } from '../../../lib/api-client';
 import { useExecuteWorkflow } from '../api/execute-workflow';
-import { executionQueryOptions, isTerminal, useExecution } from '../api/get-execution';
-import { executionsBaseKey } from '../api/get-executions';
-import { followExecution } from '../api/follow-execution';
 import { readRunInput, writeRunInput } from '../utils/run-input-storage';
-
-/** Polling interval when the event stream cannot be opened (a proxy buffering it, say). */
-const POLL_MS = 500;
-
-function upsertStep(steps: readonly ExecutionStepDto[] | undefined, step: ExecutionStepDto): ExecutionStepDto[] {
-  const rest = (steps ?? []).filter((s) => s.nodeId !== step.nodeId);
-  return [...rest, step];
-}
+import { useLiveExecution } from './use-live-execution';
 
 /** Parses the input editor's text: empty means no input; anything else must be JSON. */
 export function parseRunInput(text: string): { ok: true; value: unknown } | { ok: false; message: string } {
@@ -60,54 +44,13 @@ export interface WorkflowRun {
  * panel and the canvas update step by step. Falls back to polling when the stream fails.
  */
 export function useWorkflowRun(workflowId: string, prepare: () => Promise<number | null>): WorkflowRun {
-  const queryClient = useQueryClient();
   const execute = useExecuteWorkflow();
   const [inputText, setInputTextState] = useState(() => readRunInput(workflowId));
   const [inputError, setInputError] = useState<string | null>(null);
   const [isPreparing, setIsPreparing] = useState(false);
   const [selectedId, setSelectedId] = useState<string | null>(null);
-  const [isPolling, setIsPolling] = useState(false);
-  const detail = useExecution(selectedId, isPolling ? POLL_MS : false);
-  const status = detail.data?.status;
-  const isLive = selectedId !== null && status !== undefined && !isTerminal(status);
-
-  useEffect(() => {
-    if (!selectedId || !isLive) return undefined;
-    const key = executionQueryOptions(selectedId).queryKey;
-    const controller = new AbortController();
-    const refresh = () => {
-      void queryClient.invalidateQueries({ queryKey: key });
-      void queryClient.invalidateQueries({ queryKey: [...executionsBaseKey, 'list'] });
-    };
-    followExecution(
-      selectedId,
-      {
-        onSnapshot: (execution) =>
-          queryClient.setQueryData(key, (current) => ({
-            ...execution,
-            // The snapshot may predate steps already fetched; keep the richer list.
-            steps: (execution.steps?.length ?? 0) >= (current?.steps?.length ?? 0) ? execution.steps : current?.steps,
-          })),
-        onStep: (step) =>
-          queryClient.setQueryData(key, (current) =>
-            current ? { ...current, steps: upsertStep(current.steps, step) } : current,
-          ),
-        onStatus: (next) => {
-          queryClient.setQueryData(key, (current) => (current ? { ...current, status: next } : current));
-          // Output, error and timings arrive with the full record.
-          if (isTerminal(next)) refresh();
-        },
-      },
-      controller.signal,
-    )
-      .then(() => {
-        if (!controller.signal.aborted) refresh();
-      })
-      .catch(() => {
-        if (!controller.signal.aborted) setIsPolling(true);
-      });
-    return () => controller.abort();
-  }, [selectedId, isLive, queryClient]);
+  // Follows the selected execution live (SSE into the query cache, polling as a fallback).
+  const detail = useLiveExecution(selectedId);
 
   const setInputText = useCallback(
     (text: string) => {
@@ -132,10 +75,7 @@ export function useWorkflowRun(workflowId: string, prepare: () => Promise<number
           execute.mutate(
             { workflowId, input: input.value, version },
             {
-              onSuccess: (accepted) => {
-                setIsPolling(false);
-                setSelectedId(accepted.id);
-              },
+              onSuccess: (accepted) => setSelectedId(accepted.id),
             },
           );
         })
