@@ -21,6 +21,7 @@ describe('tenant isolation', () => {
   let attacker: SignedInUser;
   let attackerKey: string;
   const victimIds: Record<string, string> = {};
+  const victimOrganizationName = 'Victim Organization';
 
   /** Which victim resource to use for each parameterized path. */
   const VICTIM_IDS: Record<string, () => string | undefined> = {
@@ -72,7 +73,7 @@ describe('tenant isolation', () => {
     services = createServices(deps);
     services.executions.startWorker();
     app = createApp(deps, services);
-    victim = await registerOwner(app);
+    victim = await registerOwner(app, { organizationName: victimOrganizationName });
     attacker = await registerOwner(app);
     const member = await addMember(app, test.db, victim.user.organizationId, 'editor');
     victimIds.member = member.user.id;
@@ -210,6 +211,22 @@ describe('tenant isolation', () => {
     expect(providers.body.items.find((p: { id: string }) => p.id === 'openai')).toMatchObject({ active: true });
   });
 
+  it("renames only the caller's own organization, and shows only that one", async () => {
+    const renamed = await request(app)
+      .patch('/api/organization')
+      .set('Authorization', `Bearer ${attacker.token}`)
+      .send({ name: 'Attacker Renamed', id: victim.user.organizationId, organizationId: victim.user.organizationId });
+    const withKey = await request(app).patch('/api/organization').set('X-API-Key', attackerKey).send({ name: 'Attacker Key' });
+    const seen = await request(app).get('/api/organization').set('Authorization', `Bearer ${attacker.token}`);
+
+    expect(renamed.status).toBe(200);
+    expect(renamed.body.id).toBe(attacker.user.organizationId);
+    expect(withKey.status).toBe(200);
+    expect(withKey.body.id).toBe(attacker.user.organizationId);
+    expect(seen.body).toMatchObject({ id: attacker.user.organizationId, name: 'Attacker Key' });
+    expect(JSON.stringify(seen.body)).not.toContain(victim.user.organizationId);
+  });
+
   it("left the victim's resources untouched", async () => {
     const keys = await request(app).get('/api/api-keys').set('Authorization', `Bearer ${victim.token}`);
     const members = await request(app).get('/api/members').set('Authorization', `Bearer ${victim.token}`);
@@ -227,6 +244,8 @@ describe('tenant isolation', () => {
     expect(workflow.body).toMatchObject({ name: 'victim workflow', version: 1 });
     const executions = await request(app).get('/api/executions').set('Authorization', `Bearer ${victim.token}`);
     expect(executions.body.items).toHaveLength(1);
+    const organization = await request(app).get('/api/organization').set('Authorization', `Bearer ${victim.token}`);
+    expect(organization.body).toMatchObject({ id: victim.user.organizationId, name: victimOrganizationName });
     const budgets = await request(app).get('/api/ai/budgets').set('Authorization', `Bearer ${victim.token}`);
     expect(budgets.body.items.find((b: { scope: string }) => b.scope === 'workflow')).toMatchObject({
       scopeId: victimIds.workflow,

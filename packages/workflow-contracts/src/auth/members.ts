@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AssignableRoleSchema, RoleSchema } from './roles';
-import { EmailSchema, NAME_MAX, NewPasswordSchema } from './auth';
+import { EmailSchema, NAME_MAX, NewPasswordSchema, ORGANIZATION_NAME_MAX } from './auth';
 
 /** A member of the caller's organization. */
 export const MemberDtoSchema = z
@@ -49,3 +49,27 @@ export const AcceptInviteBodySchema = z
     lastName: z.string().trim().max(NAME_MAX).optional(),
   })
   .meta({ id: 'AcceptInviteBody' });
+
+/** The caller's organization, as `GET /api/organization` and `PATCH /api/organization` answer it. */
+export const OrganizationDtoSchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    /** The plan tier the organization is billed on (`free`, `starter`, `professional`, `enterprise`). */
+    subscriptionTier: z.string(),
+    /** Every account in the organization, active or not. */
+    memberCount: z.number().int().nonnegative(),
+    createdAt: z.string(),
+    /** What the caller may do with it; the studio shows or hides the rename form from this. */
+    abilities: z.object({ canEdit: z.boolean() }),
+  })
+  .meta({ id: 'Organization' });
+export type OrganizationDto = z.infer<typeof OrganizationDtoSchema>;
+
+/** Body of `PATCH /api/organization`: owners and admins rename their organization. */
+export const UpdateOrganizationBodySchema = z
+  .object({
+    name: z.string().trim().min(1, 'Organization name is required').max(ORGANIZATION_NAME_MAX),
+  })
+  .meta({ id: 'UpdateOrganizationBody' });
+export type UpdateOrganizationBody = z.infer<typeof UpdateOrganizationBodySchema>;

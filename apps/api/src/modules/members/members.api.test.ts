@@ -206,4 +206,106 @@ describe('members, roles and invites', () => {
     );
     expect(refused.status).toBe(403);
   });
+
+  describe('GET /api/organization', () => {
+    it("shows any member their own organization's name, plan tier and member count", async () => {
+      const owner = await registerOwner(app, { organizationName: 'Acme Robotics' });
+      const viewer = await addMember(app, test.db, owner.user.organizationId, 'viewer');
+      await registerOwner(app, { organizationName: 'Someone Else' });
+
+      const asViewer = await request(app).get('/api/organization').set(as(viewer.token));
+      const asOwner = await request(app).get('/api/organization').set(as(owner.token));
+
+      expect(asViewer.status).toBe(200);
+      expect(asViewer.body).toEqual({
+        id: owner.user.organizationId,
+        name: 'Acme Robotics',
+        subscriptionTier: 'free',
+        memberCount: 2,
+        createdAt: expect.any(String),
+        abilities: { canEdit: false },
+      });
+      expect(asOwner.body.abilities).toEqual({ canEdit: true });
+    });
+
+    it('answers 401 without a session', async () => {
+      const res = await request(app).get('/api/organization');
+
+      expect(res.status).toBe(401);
+    });
+  });
+
+  describe('PATCH /api/organization', () => {
+    it('renames the organization for an owner or admin and records organization.updated', async () => {
+      const owner = await registerOwner(app, { organizationName: 'Old Name' });
+      const admin = await addMember(app, test.db, owner.user.organizationId, 'admin');
+
+      const byAdmin = await request(app).patch('/api/organization').set(as(admin.token)).send({ name: '  New Name  ' });
+      const seen = await request(app).get('/api/organization').set(as(owner.token));
+      const audit = await request(app).get('/api/audit-log?action=organization.updated').set(as(owner.token));
+
+      expect(byAdmin.status).toBe(200);
+      expect(byAdmin.body).toMatchObject({ id: owner.user.organizationId, name: 'New Name', abilities: { canEdit: true } });
+      expect(seen.body.name).toBe('New Name');
+      expect(audit.body.items).toHaveLength(1);
+      expect(audit.body.items[0]).toMatchObject({
+        action: 'organization.updated',
+        targetType: 'organization',
+        targetId: owner.user.organizationId,
+        metadata: { name: 'New Name' },
+      });
+    });
+
+    it('refuses editors and viewers with 403 and keeps the name', async () => {
+      const owner = await registerOwner(app, { organizationName: 'Stays Put' });
+      const editor = await addMember(app, test.db, owner.user.organizationId, 'editor');
+      const viewer = await addMember(app, test.db, owner.user.organizationId, 'viewer');
+
+      const byEditor = await request(app).patch('/api/organization').set(as(editor.token)).send({ name: 'Editor Was Here' });
+      const byViewer = await request(app).patch('/api/organization').set(as(viewer.token)).send({ name: 'Viewer Was Here' });
+      const seen = await request(app).get('/api/organization').set(as(owner.token));
+
+      expect(byEditor.status).toBe(403);
+      expect(byViewer.status).toBe(403);
+      expect(byViewer.body).toMatchObject({ error: 'Insufficient permissions', code: 'forbidden' });
+      expect(seen.body.name).toBe('Stays Put');
+    });
+
+    it.each([
+      ['an empty name', { name: '' }],
+      ['a blank name', { name: '   ' }],
+      ['a name over the limit', { name: 'x'.repeat(256) }],
+      ['no name', {}],
+      ['a name that is not a string', { name: 42 }],
+    ])('answers 400 to %s', async (_label, body) => {
+      const owner = await registerOwner(app, { organizationName: 'Valid Name' });
+
+      const res = await request(app).patch('/api/organization').set(as(owner.token)).send(body);
+      const seen = await request(app).get('/api/organization').set(as(owner.token));
+
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('validation_failed');
+      expect(seen.body.name).toBe('Valid Name');
+    });
+
+    it("changes only the caller's organization, whatever ids the body carries", async () => {
+      const victim = await registerOwner(app, { organizationName: 'Victim Org' });
+      const attacker = await registerOwner(app, { organizationName: 'Attacker Org' });
+
+      const res = await request(app)
+        .patch('/api/organization')
+        .set(as(attacker.token))
+        .send({
+          name: 'Renamed',
+          id: victim.user.organizationId,
+          organizationId: victim.user.organizationId,
+          subscriptionTier: 'enterprise',
+        });
+      const victimSees = await request(app).get('/api/organization').set(as(victim.token));
+
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ id: attacker.user.organizationId, name: 'Renamed', subscriptionTier: 'free' });
+      expect(victimSees.body.name).toBe('Victim Org');
+    });
+  });
 });

@@ -196,3 +196,41 @@ export async function listAllOrganizations(db: Db, limit: number): Promise<Organ
     createdAt: r.created_at,
   }));
 }
+
+interface OrganizationSummaryRow {
+  id: string;
+  name: string;
+  subscription_tier: string;
+  member_count: string;
+  created_at: Date;
+}
+
+function toOrganizationSummary(r: OrganizationSummaryRow): OrganizationSummary {
+  return {
+    id: r.id,
+    name: r.name,
+    subscriptionTier: r.subscription_tier,
+    memberCount: Number(r.member_count),
+    createdAt: r.created_at,
+  };
+}
+
+/** The caller's own organization with its member count; null when it no longer exists. */
+export async function findOrganization(db: Db, organizationId: string): Promise<OrganizationSummary | null> {
+  const { rows } = await db.query<OrganizationSummaryRow>(
+    `SELECT o.id, o.name, o.subscription_tier, o.created_at,
+            (SELECT count(*) FROM users u WHERE u.organization_id = o.id)::text AS member_count
+     FROM organizations o WHERE o.id = $1`,
+    [organizationId],
+  );
+  return rows[0] ? toOrganizationSummary(rows[0]) : null;
+}
+
+/** Renames the organization; false when it no longer exists. */
+export async function updateOrganizationName(db: Db, organizationId: string, name: string): Promise<boolean> {
+  const { rowCount } = await db.query('UPDATE organizations SET name = $2, updated_at = now() WHERE id = $1', [
+    organizationId,
+    name,
+  ]);
+  return (rowCount ?? 0) > 0;
+}

@@ -6,7 +6,9 @@ import {
   IdParamsSchema,
   InviteDtoSchema,
   MemberDtoSchema,
+  OrganizationDtoSchema,
   UpdateMemberBodySchema,
+  UpdateOrganizationBodySchema,
 } from '@auterity/workflow-contracts';
 import { actorOf, defineRoute, type RouteDefinition } from '../../http/define-route';
 import { clientOf, setRefreshCookie } from '../auth/auth.routes';
@@ -165,6 +167,33 @@ export function membersRoutes(service: MembersService, options: { secureCookies:
         setRefreshCookie(res, signedIn, options.secureCookies);
         return signedIn.response;
       },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/organization',
+      summary: "The caller's organization: name, plan tier, member count",
+      tags: ['members'],
+      errors: [401, 404],
+      response: { description: 'The organization', schema: OrganizationDtoSchema },
+      handle: (ctx) => service.getOrganization(actorOf(ctx)),
+    }),
+    defineRoute({
+      method: 'patch',
+      path: '/api/organization',
+      summary: 'Rename the organization (owners and admins)',
+      tags: ['members'],
+      permission: 'members:manage',
+      input: { body: UpdateOrganizationBodySchema },
+      errors: [400, 401, 403, 404],
+      response: { description: 'Renamed', schema: OrganizationDtoSchema },
+      audit: ({ actor, input }) => ({
+        action: 'organization.updated',
+        organizationId: actor?.organizationId ?? null,
+        actor,
+        target: actor ? { type: 'organization', id: actor.organizationId } : undefined,
+        metadata: { name: input.body.name },
+      }),
+      handle: (ctx) => service.renameOrganization(actorOf(ctx), ctx.input.body),
     }),
     defineRoute({
       method: 'get',

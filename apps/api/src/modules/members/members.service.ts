@@ -1,9 +1,16 @@
-import { ROLE_RANK, type InviteDto, type MemberDto, type Role } from '@auterity/workflow-contracts';
+import {
+  ROLE_RANK,
+  type InviteDto,
+  type MemberDto,
+  type OrganizationDto,
+  type Role,
+  type UpdateOrganizationBody,
+} from '@auterity/workflow-contracts';
 import type { Database } from '../../lib/db';
 import type { Mailer } from '../../lib/mailer';
 import { passwordProblem, type PasswordHasher } from '../../lib/passwords';
 import { randomToken, sha256 } from '../../lib/tokens';
-import type { Actor } from '../../http/actor';
+import { hasPermission, type Actor } from '../../http/actor';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../http/errors';
 import { findUserByEmail, insertUser, revokeSessions, findUser } from '../auth/auth.repo';
 import type { AuthService, ClientInfo, SignedIn } from '../auth/auth.service';
@@ -22,6 +29,22 @@ export function presentMember(m: repo.MemberRecord): MemberDto {
     emailVerified: m.emailVerified,
     lastLoginAt: m.lastLoginAt?.toISOString() ?? null,
     createdAt: m.createdAt.toISOString(),
+  };
+}
+
+/** Owners and admins (permission `members:manage`) may rename the organization. */
+export function canEditOrganization(actor: Actor): boolean {
+  return hasPermission(actor, 'members:manage');
+}
+
+export function presentOrganization(o: repo.OrganizationSummary, actor: Actor): OrganizationDto {
+  return {
+    id: o.id,
+    name: o.name,
+    subscriptionTier: o.subscriptionTier,
+    memberCount: o.memberCount,
+    createdAt: o.createdAt.toISOString(),
+    abilities: { canEdit: canEditOrganization(actor) },
   };
 }
 
@@ -175,6 +198,31 @@ export function createMembersService(deps: {
         });
       });
       return deps.auth.startSession(user, client);
+    },
+
+    /**
+     * The caller's own organization; there is no way to name another one.
+     * @throws NotFoundError when the organization was deleted under a still-valid token.
+     */
+    async getOrganization(actor: Actor): Promise<OrganizationDto> {
+      const org = await repo.findOrganization(db, actor.organizationId);
+      if (!org) throw new NotFoundError('organization');
+      return presentOrganization(org, actor);
+    },
+
+    /**
+     * Renames the caller's organization.
+     * @throws ForbiddenError unless the caller may manage members (owners and admins).
+     * @throws NotFoundError when the organization no longer exists.
+     */
+    async renameOrganization(actor: Actor, body: UpdateOrganizationBody): Promise<OrganizationDto> {
+      if (!canEditOrganization(actor)) throw new ForbiddenError();
+      const org = await db.withTransaction(async (tx) => {
+        if (!(await repo.updateOrganizationName(tx, actor.organizationId, body.name))) return null;
+        return repo.findOrganization(tx, actor.organizationId);
+      });
+      if (!org) throw new NotFoundError('organization');
+      return presentOrganization(org, actor);
     },
 
     /** Platform administrators only: every organization on the platform. */
