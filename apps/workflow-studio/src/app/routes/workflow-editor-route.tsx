@@ -10,6 +10,7 @@ import { NodeInspector } from '../../features/canvas/components/node-inspector';
 import { NodePalette } from '../../features/canvas/components/node-palette';
 import { WorkflowCanvas } from '../../features/canvas/components/workflow-canvas';
 import { useAddNodeAtCenter } from '../../features/canvas/hooks/use-add-node';
+import { useCanvasShortcuts } from '../../features/canvas/hooks/use-canvas-shortcuts';
 import { useCanvasState } from '../../features/canvas/hooks/use-canvas-state';
 import { runStatesFor } from '../../features/canvas/utils/run-states';
 import { CredentialPicker } from '../../features/credentials/components/credential-picker';
@@ -75,6 +76,15 @@ function detailsOf(workflow: WorkflowDto): WorkflowDetails {
   };
 }
 
+/** The run input typed for the next run, when it is JSON; its fields are offered as `$trigger.<field>`. */
+function parseRunInput(text: string): unknown {
+  try {
+    return text.trim() ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function sameDetails(a: WorkflowDetails, b: WorkflowDetails): boolean {
   return (
     a.name === b.name &&
@@ -102,6 +112,7 @@ function EditorBody({ workflow }: { workflow: WorkflowDto }) {
   const isDirty = canvas.isDirty || !sameDetails(details, savedDetails);
   const configWidgets = useMemo(() => configWidgetsFor(workflow.id), [workflow.id]);
   usePageTitle(details.name || 'Workflow');
+  useCanvasShortcuts(canvas, canEdit);
 
   /** Saves the graph and details; the saved workflow, or null when it could not be saved. */
   const save = useCallback(async (): Promise<WorkflowDto | null> => {
@@ -153,6 +164,13 @@ function EditorBody({ workflow }: { workflow: WorkflowDto }) {
         issues,
       }),
     [shown, issues, structuralNodes, canvas.edges],
+  );
+  const referenceSamples = useMemo(
+    () => ({
+      trigger: shown?.input ?? parseRunInput(run.inputText),
+      outputs: new Map((shown?.steps ?? []).map((s) => [s.nodeId, s.output])),
+    }),
+    [shown, run.inputText],
   );
   const labels = useMemo(() => new Map(canvas.nodes.map((n) => [n.id, n.data.label ?? n.id])), [canvas.nodes]);
   const nodeLabel = useCallback((id: string) => labels.get(id), [labels]);
@@ -234,6 +252,30 @@ function EditorBody({ workflow }: { workflow: WorkflowDto }) {
           </span>
         </div>
         <div className="editor-bar__actions">
+          {canEdit ? (
+            <>
+              <Button
+                variant="ghost"
+                size="sm"
+                data-testid="undo-button"
+                disabled={!canvas.canUndo}
+                title="Undo (Ctrl+Z)"
+                onClick={canvas.undo}
+              >
+                <span aria-hidden="true">↶</span> Undo
+              </Button>
+              <Button
+                variant="ghost"
+                size="sm"
+                data-testid="redo-button"
+                disabled={!canvas.canRedo}
+                title="Redo (Ctrl+Shift+Z or Ctrl+Y)"
+                onClick={canvas.redo}
+              >
+                <span aria-hidden="true">↷</span> Redo
+              </Button>
+            </>
+          ) : null}
           <Button variant="ghost" size="sm" onClick={() => setIsVersionsOpen(true)}>
             History
           </Button>
@@ -306,6 +348,7 @@ function EditorBody({ workflow }: { workflow: WorkflowDto }) {
               onChange={(patch) => canvas.updateNodeData(selected.id, patch)}
               onDelete={() => canvas.removeNode(selected.id)}
               onClose={() => canvas.selectNode(null)}
+              referenceSamples={referenceSamples}
               connections={{
                 nodes: canvas.nodes,
                 edges: canvas.edges,
@@ -329,7 +372,9 @@ function EditorBody({ workflow }: { workflow: WorkflowDto }) {
                 <ul className="tips">
                   <li>Select a node to edit its settings here.</li>
                   <li>Drag from a node’s right handle to another node’s left handle to connect them.</li>
-                  <li>Delete removes the selected node or connection; Ctrl+S saves.</li>
+                  <li>Shift-drag draws a box to select several nodes; Ctrl/Cmd-click adds one.</li>
+                  <li>Delete removes the selection; Ctrl+C / Ctrl+V copy and paste it, Ctrl+D duplicates it.</li>
+                  <li>Ctrl+Z undoes, Ctrl+Shift+Z or Ctrl+Y redoes; Ctrl+S saves.</li>
                 </ul>
               </section>
               {canEdit ? (

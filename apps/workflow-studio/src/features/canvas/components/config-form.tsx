@@ -1,7 +1,9 @@
-import { useState, type ReactNode } from 'react';
+import { useLayoutEffect, useRef, useState, type FocusEvent, type ReactNode } from 'react';
 import { Checkbox, Select, TextField } from '@auterity/design-system';
 import type { NodeType } from '@auterity/workflow-contracts';
 import { configFields, type ConfigField } from '../utils/config-fields';
+import type { ExpressionReference } from '../utils/expression-references';
+import { ExpressionHints } from './expression-hints';
 
 /** What a custom config widget gets: the whole config, so it can edit several related fields at once. */
 export interface ConfigWidgetProps {
@@ -40,7 +42,12 @@ interface ConfigFormProps {
   onChange: (config: Record<string, unknown>) => void;
   readOnly?: boolean;
   widgets?: ConfigWidgets;
+  /** `{{ }}` references available at this node, offered as chips beside the focused template field. */
+  references?: readonly ExpressionReference[];
 }
+
+/** Text fields that are not `{{ }}` templates (schedules, JSONata, identifiers). */
+const NON_TEMPLATE_FIELDS = new Set(['cron', 'timezone', 'expression', 'model']);
 
 /** `data-testid` of the first text input of the form, which the product spec's scenarios fill. */
 const FIRST_TEXT_TEST_ID = 'node-config-input';
@@ -127,12 +134,50 @@ function JsonField({
  * textareas, enums selects, numbers number inputs, booleans checkboxes, and anything structured a
  * JSON textarea. Every change is written to the node at once; the schema's messages show inline.
  */
-export function ConfigForm({ nodeId, type, config, issues, onChange, readOnly = false, widgets }: ConfigFormProps) {
+export function ConfigForm({ nodeId, type, config, issues, onChange, readOnly = false, widgets, references }: ConfigFormProps) {
   const fields = configFields(type);
   const typeWidgets = widgetsOf(widgets, type);
   const widgetOf = (name: string) => typeWidgets.find((w) => w.fields.includes(name));
   const firstText = fields.find((f) => f.kind === 'text' && !widgetOf(f.name))?.name;
+  const firstTemplate = fields.find((f) => f.kind === 'text' && !widgetOf(f.name) && !NON_TEMPLATE_FIELDS.has(f.name))?.name;
+  // The hints sit beside the template field used last (the first one until another is focused).
+  const [hintField, setHintField] = useState(firstTemplate);
+  const fieldElements = useRef(new Map<string, HTMLInputElement | HTMLTextAreaElement>());
+  // Where the caret goes once an inserted reference is in the field (set in the same commit, so
+  // keys typed right after the click land behind the reference).
+  const pendingCaret = useRef<{ element: HTMLInputElement | HTMLTextAreaElement; position: number } | null>(null);
+  useLayoutEffect(() => {
+    const pending = pendingCaret.current;
+    if (!pending) return;
+    pendingCaret.current = null;
+    pending.element.focus();
+    pending.element.setSelectionRange(pending.position, pending.position);
+  });
   if (fields.length === 0) return <p className="muted small">This node has nothing to configure.</p>;
+
+  const handleTemplateFocus = (name: string) => (event: FocusEvent<HTMLInputElement | HTMLTextAreaElement>) => {
+    fieldElements.current.set(name, event.currentTarget);
+    setHintField(name);
+  };
+
+  const insertReference = (name: string, template: string) => {
+    const current = typeof config[name] === 'string' ? config[name] : '';
+    const element = fieldElements.current.get(name);
+    const start = element?.selectionStart ?? current.length;
+    const end = element?.selectionEnd ?? current.length;
+    onChange(withValue(config, name, `${current.slice(0, start)}${template}${current.slice(end)}`));
+    if (element) pendingCaret.current = { element, position: start + template.length };
+  };
+
+  const hintsFor = (field: ConfigField) =>
+    !readOnly && references && references.length > 0 && field.name === hintField ? (
+      <ExpressionHints
+        references={references}
+        fieldLabel={field.label}
+        onInsert={(template) => insertReference(field.name, template)}
+      />
+    ) : null;
+  const isTemplate = (field: ConfigField) => !NON_TEMPLATE_FIELDS.has(field.name);
 
   return (
     <div className="stack-form">
@@ -151,9 +196,10 @@ export function ConfigForm({ nodeId, type, config, issues, onChange, readOnly = 
         const inputId = `config-${nodeId}-${field.name}`;
         const optional = 'required' in field && !field.required ? ' (optional)' : '';
         switch (field.kind) {
-          case 'text':
-            return field.multiline ? (
-              <div key={field.name} className="ds-field">
+          case 'text': {
+            const onFocus = isTemplate(field) ? handleTemplateFocus(field.name) : undefined;
+            const input = field.multiline ? (
+              <div className="ds-field">
                 <label className="ds-field__label" htmlFor={inputId}>
                   {field.label}
                   {optional ? <span className="field-optional">{optional}</span> : null}
@@ -167,6 +213,7 @@ export function ConfigForm({ nodeId, type, config, issues, onChange, readOnly = 
                   data-testid={field.name === firstText ? FIRST_TEXT_TEST_ID : undefined}
                   aria-invalid={error ? true : undefined}
                   aria-describedby={`${inputId}-hint`}
+                  onFocus={onFocus}
                   onChange={(event) => onChange(withValue(config, field.name, event.target.value))}
                 />
                 <span id={`${inputId}-hint`} className={error ? 'ds-field__error' : 'ds-field__hint'}>
@@ -175,11 +222,11 @@ export function ConfigForm({ nodeId, type, config, issues, onChange, readOnly = 
               </div>
             ) : (
               <TextField
-                key={field.name}
                 label={`${field.label}${optional}`}
                 value={typeof value === 'string' ? value : ''}
                 readOnly={readOnly}
                 spellCheck={false}
+                onFocus={onFocus}
                 data-testid={field.name === firstText ? FIRST_TEXT_TEST_ID : undefined}
                 {...(field.description ? { hint: field.description } : {})}
                 {...(error ? { error } : {})}
@@ -190,6 +237,13 @@ export function ConfigForm({ nodeId, type, config, issues, onChange, readOnly = 
                 }
               />
             );
+            return (
+              <div key={field.name} className="config-field">
+                {input}
+                {hintsFor(field)}
+              </div>
+            );
+          }
           case 'number':
             return (
               <TextField

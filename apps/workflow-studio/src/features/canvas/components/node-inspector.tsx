@@ -2,6 +2,7 @@ import { Button, Checkbox, TextField } from '@auterity/design-system';
 import { NODE_LABEL_MAX, NODE_TYPE_DEFINITIONS, NodeSettingsSchema, type NodeSettings } from '@auterity/workflow-contracts';
 import { issueFieldErrors } from '../../../utils/error-text';
 import { configIssues } from '../utils/config-fields';
+import { expressionReferences, type ReferenceSamples } from '../utils/expression-references';
 import type { CanvasNode } from '../utils/flow-graph';
 import { ConfigForm, type ConfigWidgets } from './config-form';
 import { NodeConnections, type NodeConnectionsProps } from './node-connections';
@@ -19,6 +20,8 @@ interface NodeInspectorProps {
   configWidgets?: ConfigWidgets;
   /** The graph and edge actions for the "Connect to…" picker (the keyboard path for edges). */
   connections?: Omit<NodeConnectionsProps, 'node' | 'readOnly'>;
+  /** Run input and node outputs seen so far, so the expression hints can list their fields. */
+  referenceSamples?: ReferenceSamples;
 }
 
 type SettingKey = 'retries' | 'retryBackoffMs' | 'timeoutMs';
@@ -39,11 +42,15 @@ export function NodeInspector({
   readOnly = false,
   configWidgets,
   connections,
+  referenceSamples,
 }: NodeInspectorProps) {
   const type = node.type ?? 'text';
   const definition = NODE_TYPE_DEFINITIONS[type];
   const settings = node.data.settings ?? {};
   const issues = { ...serverIssues, ...configIssues(type, node.data.config) };
+  const references = connections
+    ? expressionReferences(node.id, connections.nodes, connections.edges, referenceSamples)
+    : undefined;
   const settingsCheck = NodeSettingsSchema.safeParse(settings);
   const settingsErrors = settingsCheck.success ? {} : issueFieldErrors(settingsCheck.error.issues);
 
@@ -90,6 +97,7 @@ export function NodeInspector({
           issues={issues}
           readOnly={readOnly}
           widgets={configWidgets}
+          {...(references ? { references } : {})}
           onChange={(config) => onChange({ config })}
         />
         {connections ? <NodeConnections node={node} readOnly={readOnly} {...connections} /> : null}

@@ -27,11 +27,17 @@ interface WorkflowCanvasProps {
   defaultViewport?: Viewport;
 }
 
-const DELETE_KEYS = ['Delete', 'Backspace'];
+// Ctrl-click on Windows/Linux, Cmd-click on macOS, add to the selection; Shift-drag draws a selection box.
+const MULTI_SELECT_KEYS = ['Meta', 'Control'];
 const EDGE_OPTIONS = { type: 'smoothstep' } as const;
 const FIT_VIEW_OPTIONS = { maxZoom: 1, padding: 0.15 } as const;
 const PRO_OPTIONS = { hideAttribution: true } as const;
 const MINIMAP_STYLE = { width: 150, height: 96 } as const;
+
+/** Shift-drag extends the page's text selection across the panels; a selection box should not. */
+function clearTextSelection() {
+  window.getSelection()?.removeAllRanges();
+}
 
 function isNodeType(value: string): value is NodeType {
   return (NODE_TYPES as readonly string[]).includes(value);
@@ -39,7 +45,7 @@ function isNodeType(value: string): value is NodeType {
 
 /**
  * The editable graph: drop palette items to add nodes, drag between handles to connect them
- * (refused when the registry forbids it), Delete removes the selection.
+ * (refused when the registry forbids it), Shift-drag or Ctrl/Cmd-click selects several.
  */
 export function WorkflowCanvas({ canvas, runStates, readOnly = false, defaultViewport }: WorkflowCanvasProps) {
   const flow = useReactFlow<CanvasNode, CanvasEdge>();
@@ -85,7 +91,12 @@ export function WorkflowCanvas({ canvas, runStates, readOnly = false, defaultVie
           onEdgesChange={canvas.onEdgesChange}
           onConnect={canvas.onConnect}
           isValidConnection={isValidConnection}
-          deleteKeyCode={readOnly ? null : DELETE_KEYS}
+          // Delete is handled with the other editing keys (use-canvas-shortcuts) so it is one undo step.
+          deleteKeyCode={null}
+          selectionKeyCode="Shift"
+          multiSelectionKeyCode={MULTI_SELECT_KEYS}
+          onSelectionStart={clearTextSelection}
+          onSelectionEnd={clearTextSelection}
           nodesDraggable={!readOnly}
           nodesConnectable={!readOnly}
           elementsSelectable

@@ -1,14 +1,29 @@
-import { useCallback, useMemo, useState } from 'react';
-import { addEdge, useEdgesState, useNodesState, useReactFlow, type Connection } from '@xyflow/react';
+import { useCallback, useMemo, useRef, useState } from 'react';
+import {
+  addEdge,
+  useEdgesState,
+  useNodesState,
+  useReactFlow,
+  type Connection,
+  type EdgeChange,
+  type NodeChange,
+} from '@xyflow/react';
 import type { NodeSettings, NodeType, WorkflowGraph } from '@auterity/workflow-contracts';
 import { createNode, toCanvas, toGraph, type CanvasEdge, type CanvasNode } from '../utils/flow-graph';
+import {
+  instantiateFragment,
+  readClipboard,
+  selectedFragment,
+  writeClipboard,
+  type GraphFragment,
+} from '../utils/graph-fragment';
 
 /** Everything the editor needs to draw and change one workflow's graph. */
 export interface CanvasState {
   nodes: CanvasNode[];
   edges: CanvasEdge[];
-  onNodesChange: ReturnType<typeof useNodesState<CanvasNode>>[2];
-  onEdgesChange: ReturnType<typeof useEdgesState<CanvasEdge>>[2];
+  onNodesChange: (changes: NodeChange<CanvasNode>[]) => void;
+  onEdgesChange: (changes: EdgeChange<CanvasEdge>[]) => void;
   onConnect: (connection: Connection) => void;
   /** The single selected node, which the inspector edits. */
   selectedNode: CanvasNode | undefined;
@@ -24,15 +39,61 @@ export interface CanvasState {
   /** True when the graph differs from the last one passed to `markSaved` or `reset`. */
   isDirty: boolean;
   markSaved: (graph: WorkflowGraph) => void;
-  /** Replaces the whole graph (load, restore) and forgets the changes. */
+  /** Replaces the whole graph (load, restore) and forgets the changes and their history. */
   reset: (graph: WorkflowGraph) => void;
+  canUndo: boolean;
+  canRedo: boolean;
+  /** Steps back one edit (add, remove, finished move, connect, disconnect, config change). */
+  undo: () => void;
+  redo: () => void;
+  /** Removes the selected nodes (with their edges) and the selected edges as one undoable step. */
+  deleteSelection: () => void;
+  /** Puts the selected nodes and the edges between them on the clipboard; false when nothing is selected. */
+  copySelection: () => boolean;
+  /** Adds copies of the clipboard's nodes (new ids, shifted) and selects them; false when it is empty. */
+  paste: () => boolean;
+  /** Copies the selection in place without touching the clipboard. */
+  duplicateSelection: () => boolean;
 }
+
+/** The graph at one point of the history; nodes keep their selection, so undo restores it too. */
+interface HistoryEntry {
+  nodes: CanvasNode[];
+  edges: CanvasEdge[];
+}
+
+/** Undo steps kept; older ones are dropped. */
+export const HISTORY_LIMIT = 100;
+/** Edits of the same field closer than this are one undo step (typing a word is not ten steps). */
+const COALESCE_MS = 1000;
+const PASTE_OFFSET = 40;
 
 /** A comparable form of a graph: normalized through the canvas shape, so key order and defaults never differ. */
 function fingerprint(graph: WorkflowGraph): string {
   const canvas = toCanvas(graph);
   const normalized = toGraph(canvas.nodes, canvas.edges);
   return JSON.stringify({ nodes: normalized.nodes, edges: normalized.edges });
+}
+
+/** True when a (keyboard) position change really moves its node; a click without movement is no step. */
+function isMoved(nodes: readonly CanvasNode[], change: NodeChange<CanvasNode>): boolean {
+  if (change.type !== 'position' || !change.position) return false;
+  const node = nodes.find((n) => n.id === change.id);
+  return !node || node.position.x !== change.position.x || node.position.y !== change.position.y;
+}
+
+/** Which part of a node's data a patch edits (`config.text`), so typing into one field coalesces. */
+function changedKey(
+  data: { config: Record<string, unknown> } | undefined,
+  patch: { label?: string; config?: Record<string, unknown>; settings?: NodeSettings },
+): string {
+  if (patch.label !== undefined) return 'label';
+  if (patch.settings !== undefined) return 'settings';
+  const before = data?.config ?? {};
+  const after = patch.config ?? {};
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  const changed = [...keys].filter((k) => before[k] !== after[k]);
+  return `config.${changed.join(',')}`;
 }
 
 /**
@@ -42,10 +103,75 @@ function fingerprint(graph: WorkflowGraph): string {
  */
 export function useCanvasState(initial: WorkflowGraph): CanvasState {
   const [start] = useState(() => toCanvas(initial));
-  const [nodes, setNodes, onNodesChange] = useNodesState<CanvasNode>(start.nodes);
-  const [edges, setEdges, onEdgesChange] = useEdgesState<CanvasEdge>(start.edges);
+  const [nodes, setNodes, applyNodeChanges] = useNodesState<CanvasNode>(start.nodes);
+  const [edges, setEdges, applyEdgeChanges] = useEdgesState<CanvasEdge>(start.edges);
   const [saved, setSaved] = useState(() => fingerprint(initial));
   const flow = useReactFlow<CanvasNode, CanvasEdge>();
+  const [history, setHistory] = useState<{ past: HistoryEntry[]; future: HistoryEntry[] }>({ past: [], future: [] });
+  // The latest graph for event handlers, which must record the state before their own change.
+  const current = useRef<HistoryEntry>({ nodes, edges });
+  current.current = { nodes, edges };
+  const lastRecord = useRef<{ key: string; at: number } | null>(null);
+  const isDragging = useRef(false);
+  const pasteCount = useRef(0);
+
+  /** Saves the graph as it is now as one undo step (before an edit), unless it continues the last step. */
+  const record = useCallback((key?: string) => {
+    const now = Date.now();
+    const last = lastRecord.current;
+    lastRecord.current = key ? { key, at: now } : null;
+    if (key && last && last.key === key && now - last.at < COALESCE_MS) return;
+    const entry = current.current;
+    setHistory((h) => ({ past: [...h.past, entry].slice(-HISTORY_LIMIT), future: [] }));
+  }, []);
+
+  const restore = useCallback(
+    (entry: HistoryEntry) => {
+      current.current = entry;
+      setNodes(entry.nodes);
+      setEdges(entry.edges);
+    },
+    [setNodes, setEdges],
+  );
+
+  const undo = useCallback(() => {
+    const previous = history.past.at(-1);
+    if (!previous) return;
+    lastRecord.current = null;
+    setHistory({ past: history.past.slice(0, -1), future: [current.current, ...history.future] });
+    restore(previous);
+  }, [history, restore]);
+
+  const redo = useCallback(() => {
+    const next = history.future[0];
+    if (!next) return;
+    lastRecord.current = null;
+    setHistory({ past: [...history.past, current.current], future: history.future.slice(1) });
+    restore(next);
+  }, [history, restore]);
+
+  // A drag is one step: recorded on its first frame, not on every position change.
+  const onNodesChange = useCallback(
+    (changes: NodeChange<CanvasNode>[]) => {
+      const moves = changes.filter((c) => c.type === 'position');
+      const dragging = moves.some((c) => c.type === 'position' && c.dragging === true);
+      if (changes.some((c) => c.type === 'remove' || c.type === 'add' || c.type === 'replace')) record();
+      else if (dragging && !isDragging.current) record();
+      else if (!dragging && !isDragging.current && moves.some((c) => c.type === 'position' && isMoved(current.current.nodes, c)))
+        record();
+      isDragging.current = moves.length > 0 ? dragging : isDragging.current;
+      applyNodeChanges(changes);
+    },
+    [record, applyNodeChanges],
+  );
+
+  const onEdgesChange = useCallback(
+    (changes: EdgeChange<CanvasEdge>[]) => {
+      if (changes.some((c) => c.type === 'remove' || c.type === 'add' || c.type === 'replace')) record();
+      applyEdgeChanges(changes);
+    },
+    [record, applyEdgeChanges],
+  );
 
   const graph = useMemo(() => toGraph(nodes, edges), [nodes, edges]);
   const isDirty = useMemo(() => fingerprint(graph) !== saved, [graph, saved]);
@@ -55,36 +181,88 @@ export function useCanvasState(initial: WorkflowGraph): CanvasState {
   }, [nodes]);
 
   const onConnect = useCallback(
-    (connection: Connection) =>
+    (connection: Connection) => {
+      record();
       setEdges((current) =>
         addEdge({ ...connection, id: `${connection.source}.${connection.sourceHandle ?? 'out'}-${connection.target}` }, current),
-      ),
-    [setEdges],
+      );
+    },
+    [setEdges, record],
   );
 
   const addNode = useCallback(
     (type: NodeType, position: { x: number; y: number }) => {
       const created: CanvasNode = { ...createNode(type, position, new Set(nodes.map((n) => n.id))), selected: true };
+      record();
       setNodes((current) => [...current.map((n) => (n.selected ? { ...n, selected: false } : n)), created]);
       setEdges((current) => current.map((e) => (e.selected ? { ...e, selected: false } : e)));
       return created;
     },
-    [nodes, setNodes, setEdges],
+    [nodes, setNodes, setEdges, record],
   );
 
   const updateNodeData = useCallback(
-    (id: string, patch: { label?: string; config?: Record<string, unknown>; settings?: NodeSettings }) =>
-      setNodes((current) => current.map((n) => (n.id === id ? { ...n, data: { ...n.data, ...patch } } : n))),
-    [setNodes],
+    (id: string, patch: { label?: string; config?: Record<string, unknown>; settings?: NodeSettings }) => {
+      record(`data:${id}:${changedKey(current.current.nodes.find((n) => n.id === id)?.data, patch)}`);
+      setNodes((current) => current.map((n) => (n.id === id ? { ...n, data: { ...n.data, ...patch } } : n)));
+    },
+    [setNodes, record],
   );
 
   const removeNode = useCallback(
     (id: string) => {
+      record();
       setNodes((current) => current.filter((n) => n.id !== id));
       setEdges((current) => current.filter((e) => e.source !== id && e.target !== id));
     },
-    [setNodes, setEdges],
+    [setNodes, setEdges, record],
   );
+
+  const deleteSelection = useCallback(() => {
+    const { nodes: all, edges: allEdges } = current.current;
+    const removed = new Set(all.filter((n) => n.selected).map((n) => n.id));
+    const keptEdges = allEdges.filter((e) => !e.selected && !removed.has(e.source) && !removed.has(e.target));
+    if (removed.size === 0 && keptEdges.length === allEdges.length) return;
+    record();
+    setNodes(all.filter((n) => !removed.has(n.id)));
+    setEdges(keptEdges);
+  }, [record, setNodes, setEdges]);
+
+  const addFragment = useCallback(
+    (fragment: GraphFragment, offset: { x: number; y: number }) => {
+      const { nodes: all, edges: allEdges } = current.current;
+      const copies = instantiateFragment(fragment, new Set(all.map((n) => n.id)), offset);
+      record();
+      setNodes([...all.map((n) => (n.selected ? { ...n, selected: false } : n)), ...copies.nodes]);
+      setEdges([...allEdges.map((e) => (e.selected ? { ...e, selected: false } : e)), ...copies.edges]);
+    },
+    [record, setNodes, setEdges],
+  );
+
+  const copySelection = useCallback(() => {
+    const fragment = selectedFragment(current.current.nodes, current.current.edges);
+    if (!fragment) return false;
+    writeClipboard(fragment);
+    pasteCount.current = 0;
+    return true;
+  }, []);
+
+  const paste = useCallback(() => {
+    const fragment = readClipboard();
+    if (!fragment || fragment.nodes.length === 0) return false;
+    // Each paste of the same copy lands a step further, so repeated pastes stay visible.
+    pasteCount.current += 1;
+    const shift = PASTE_OFFSET * pasteCount.current;
+    addFragment(fragment, { x: shift, y: shift });
+    return true;
+  }, [addFragment]);
+
+  const duplicateSelection = useCallback(() => {
+    const fragment = selectedFragment(current.current.nodes, current.current.edges);
+    if (!fragment) return false;
+    addFragment(fragment, { x: PASTE_OFFSET, y: PASTE_OFFSET });
+    return true;
+  }, [addFragment]);
 
   const selectNode = useCallback(
     (id: string | null) => setNodes((current) => current.map((n) => ({ ...n, selected: n.id === id }))),
@@ -101,6 +279,8 @@ export function useCanvasState(initial: WorkflowGraph): CanvasState {
       setNodes(canvas.nodes);
       setEdges(canvas.edges);
       setSaved(fingerprint(next));
+      setHistory({ past: [], future: [] });
+      lastRecord.current = null;
     },
     [setNodes, setEdges],
   );
@@ -121,5 +301,13 @@ export function useCanvasState(initial: WorkflowGraph): CanvasState {
     isDirty,
     markSaved,
     reset,
+    canUndo: history.past.length > 0,
+    canRedo: history.future.length > 0,
+    undo,
+    redo,
+    deleteSelection,
+    copySelection,
+    paste,
+    duplicateSelection,
   };
 }

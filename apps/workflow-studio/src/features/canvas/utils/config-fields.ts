@@ -37,7 +37,7 @@ const LABELS: Record<string, string> = {
 };
 
 const HINTS: Record<string, string> = {
-  text: 'Use {{ name }} to insert a field of the input or {{ node-id }} for an earlier node’s output.',
+  text: 'Use {{ name }} to insert a field of the input or {{ $nodes.id }} for an earlier node’s output.',
   prompt: 'Use {{ name }} to insert values from the input or earlier nodes.',
   url: 'A public http(s) address. {{ }} templates work here too.',
   expression: 'A JSONata expression over the incoming data, e.g. amount > 100.',
