@@ -174,29 +174,6 @@ export interface OrganizationSummary {
   createdAt: Date;
 }
 
-/** Platform administration: every organization (not tenant-scoped by design). */
-export async function listAllOrganizations(db: Db, limit: number): Promise<OrganizationSummary[]> {
-  const { rows } = await db.query<{
-    id: string;
-    name: string;
-    subscription_tier: string;
-    member_count: string;
-    created_at: Date;
-  }>(
-    `SELECT o.id, o.name, o.subscription_tier, o.created_at, count(u.id)::text AS member_count
-     FROM organizations o LEFT JOIN users u ON u.organization_id = o.id
-     GROUP BY o.id ORDER BY o.created_at DESC, o.id LIMIT $1`,
-    [limit],
-  );
-  return rows.map((r) => ({
-    id: r.id,
-    name: r.name,
-    subscriptionTier: r.subscription_tier,
-    memberCount: Number(r.member_count),
-    createdAt: r.created_at,
-  }));
-}
-
 interface OrganizationSummaryRow {
   id: string;
   name: string;
@@ -233,4 +210,15 @@ export async function updateOrganizationName(db: Db, organizationId: string, nam
     name,
   ]);
   return (rowCount ?? 0) > 0;
+}
+
+/** Platform administration: every organization (not tenant-scoped by design). */
+export async function listAllOrganizations(db: Db, limit: number): Promise<OrganizationSummary[]> {
+  const { rows } = await db.query<OrganizationSummaryRow>(
+    `SELECT o.id, o.name, o.subscription_tier, o.created_at, count(u.id)::text AS member_count
+     FROM organizations o LEFT JOIN users u ON u.organization_id = o.id
+     GROUP BY o.id ORDER BY o.created_at DESC, o.id LIMIT $1`,
+    [limit],
+  );
+  return rows.map(toOrganizationSummary);
 }

@@ -38,7 +38,7 @@ export function FailureGroups({ groups, workflowName, empty }: FailureGroupsProp
             </span>
             <span className="dashboard-list__meta">
               <Link to={`/executions/${g.lastExecutionId}`}>
-                Latest{' '}
+                Last failed{' '}
                 <time dateTime={g.lastFailedAt} title={formatDateTime(g.lastFailedAt)}>
                   {formatTimeAgo(g.lastFailedAt)}
                 </time>
