@@ -57,6 +57,22 @@ test('undo/redo, box select, copy/paste, delete and expression hints in the edit
   await expect(nodes).toHaveCount(2);
   expect(await nodeIds(page)).toEqual(['trigger-manual-1', 'text-1']);
 
+  // A drag of many frames is one undo step.
+  const textNode = page.locator('.react-flow__node-text');
+  const before = await textNode.getAttribute('style');
+  const box = await textNode.boundingBox();
+  if (!box) throw new Error('the Text node is not drawn');
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 + 60, box.y + box.height / 2 + 90, { steps: 12 });
+  await page.mouse.up();
+  await expect(textNode).not.toHaveAttribute('style', before ?? '');
+  await undo.click();
+  await expect(textNode).toHaveAttribute('style', before ?? '');
+  await expect(nodes).toHaveCount(2);
+  await redo.click();
+  await expect(textNode).not.toHaveAttribute('style', before ?? '');
+
   // Configure the Text node; typing a word is one undo step, not one per letter.
   await page.locator('.react-flow__node-text').click();
   await page.getByTestId('node-config-input').fill('Hello World');
