@@ -292,15 +292,12 @@ describe('members, roles and invites', () => {
       const victim = await registerOwner(app, { organizationName: 'Victim Org' });
       const attacker = await registerOwner(app, { organizationName: 'Attacker Org' });
 
-      const res = await request(app)
-        .patch('/api/organization')
-        .set(as(attacker.token))
-        .send({
-          name: 'Renamed',
-          id: victim.user.organizationId,
-          organizationId: victim.user.organizationId,
-          subscriptionTier: 'enterprise',
-        });
+      const res = await request(app).patch('/api/organization').set(as(attacker.token)).send({
+        name: 'Renamed',
+        id: victim.user.organizationId,
+        organizationId: victim.user.organizationId,
+        subscriptionTier: 'enterprise',
+      });
       const victimSees = await request(app).get('/api/organization').set(as(victim.token));
 
       expect(res.status).toBe(200);
