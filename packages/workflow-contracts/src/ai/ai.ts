@@ -53,6 +53,28 @@ export function parseModelSelector(
 /** USD as a decimal string (exact; never a float). */
 const Usd = z.string().regex(/^\d{1,12}(\.\d{1,10})?$/, 'Use a decimal amount such as 12.50');
 
+/** Whether an amount fits a column with `integer` digits before the point and `fraction` after. */
+function fitsDigits(amount: string, integer: number, fraction: number): boolean {
+  const [whole = '', decimals = ''] = amount.split('.');
+  return whole.replace(/^0+(?=\d)/, '').length <= integer && decimals.replace(/0+$/, '').length <= fraction;
+}
+
+/** A USD amount its database column can hold: more digits would overflow, or be rounded away silently. */
+const usdWithin = (integer: number, fraction: number) =>
+  Usd.refine(
+    (amount) => fitsDigits(amount, integer, fraction),
+    `Use at most ${integer} digits before the decimal point and ${fraction} after it`,
+  );
+/** Catalog prices (numeric(12, 6)). */
+const PriceUsd = usdWithin(6, 6);
+/** Budgets (numeric(14, 4)). */
+const BudgetUsd = usdWithin(10, 4);
+
+/** Usage report dates both Postgres and the day added to `to` can represent. */
+const ReportDay = z.iso
+  .date()
+  .refine((day) => day >= '1970-01-01' && day <= '9999-12-30', 'Use a date from 1970-01-01 to 9999-12-30');
+
 export const AiProviderDtoSchema = z
   .object({
     id: z.string(),
@@ -109,8 +131,8 @@ export const AiModelParamsSchema = z.object({
 /** Body of `PATCH /api/admin/ai/models/:id` (platform administrators). */
 export const UpdateAiModelBodySchema = z
   .object({
-    inputPricePerMTok: Usd.optional(),
-    outputPricePerMTok: Usd.optional(),
+    inputPricePerMTok: PriceUsd.optional(),
+    outputPricePerMTok: PriceUsd.optional(),
     active: z.boolean().optional(),
     qualityTier: z.number().int().min(1).max(5).optional(),
     contextWindow: z.number().int().min(1).max(100_000_000).optional(),
@@ -149,8 +171,8 @@ export type AiAttempt = z.infer<typeof AiAttemptSchema>;
 export const AI_USAGE_GROUPS = ['day', 'model', 'provider', 'workflow', 'api_key'] as const;
 export const AiUsageQuerySchema = z.object({
   groupBy: z.enum(AI_USAGE_GROUPS).default('day'),
-  from: z.iso.date().optional(),
-  to: z.iso.date().optional(),
+  from: ReportDay.optional(),
+  to: ReportDay.optional(),
 });
 export type AiUsageQuery = z.infer<typeof AiUsageQuerySchema>;
 
@@ -199,5 +221,5 @@ export type AiBudgetDto = z.infer<typeof AiBudgetDtoSchema>;
 export const AiBudgetParamsSchema = z.object({ scope: AiBudgetScopeSchema, scopeId: z.uuid() });
 
 /** Body of `PUT /api/ai/budgets/:scope/:scopeId`; `null` removes the limit (the plan's stays). */
-export const PutAiBudgetBodySchema = z.object({ monthlyLimitUsd: Usd.nullable() }).strict();
+export const PutAiBudgetBodySchema = z.object({ monthlyLimitUsd: BudgetUsd.nullable() }).strict();
 export type PutAiBudgetBody = z.infer<typeof PutAiBudgetBodySchema>;

@@ -234,37 +234,36 @@ export function gatewayRoutes(deps: { router: AiRouter; executions: ExecutionsSe
     const ended = new Promise<void>((resolve) => {
       settle = resolve;
     });
-    const events: ExecutionEvent[] = [];
+    // Progress: one chunk per finished step, with an empty delta and the step in `auterity`.
+    // A step can arrive both in the snapshot and as an event: each is announced once. Events
+    // that arrive before the stream's headers wait for them.
+    const announced = new Set<string>();
+    let streaming = false;
+    const early: ExecutionEvent[] = [];
+    const progress = (e: ExecutionEvent) => {
+      if (e.type !== 'step' || announced.has(`${e.step.nodeId}:${e.step.status}`) || res.writableEnded) return;
+      announced.add(`${e.step.nodeId}:${e.step.status}`);
+      sse(res, chunk({}, null, { auterity: { step: { nodeId: e.step.nodeId, status: e.step.status } } }));
+    };
     const follow = await deps.executions.follow(actor, execution.id, (event) => {
-      events.push(event);
+      if (streaming) progress(event);
+      else early.push(event);
       if (event.type === 'status' && (TERMINAL_STATUSES as readonly string[]).includes(event.status)) settle();
     });
     sseStart(res, { 'X-Execution-Id': execution.id });
     sse(res, chunk({ role: 'assistant', content: '' }));
-    // Progress: one chunk per finished step, with an empty delta and the step in `auterity`.
-    // A step can arrive both in the snapshot and as an event: each is announced once.
-    const announced = new Set<string>();
-    const progress = (e: ExecutionEvent) => {
-      if (e.type !== 'step' || announced.has(`${e.step.nodeId}:${e.step.status}`)) return;
-      announced.add(`${e.step.nodeId}:${e.step.status}`);
-      sse(res, chunk({}, null, { auterity: { step: { nodeId: e.step.nodeId, status: e.step.status } } }));
-    };
     for (const step of follow.current.steps ?? []) progress({ type: 'step', executionId: execution.id, step });
+    for (const event of early) progress(event);
+    streaming = true;
     if ((TERMINAL_STATUSES as readonly string[]).includes(follow.current.status)) settle();
     const timeout = setTimeout(settle, WORKFLOW_MODEL_WAIT_SEC * 1000);
     res.on('close', settle);
-    let sent = 0;
-    const pump = setInterval(() => {
-      while (sent < events.length) progress(events[sent++] as ExecutionEvent);
-    }, 50);
     try {
       await ended;
     } finally {
-      clearInterval(pump);
       clearTimeout(timeout);
       follow.stop();
     }
-    while (sent < events.length) progress(events[sent++] as ExecutionEvent);
     if (res.writableEnded || res.destroyed) return undefined;
     const final = await deps.executions.get(actor, execution.id);
     if (final.status === 'succeeded') {
