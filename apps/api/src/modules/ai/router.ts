@@ -216,9 +216,10 @@ function classify(err: unknown, timedOut: boolean): { code: string; status?: num
   return { code: 'provider_error', fallback: true, breaker: true };
 }
 
-function usageOf(usage: LanguageModelV3Usage | undefined, estimate: { input: number; output: () => number }) {
+/** The provider's token counts; the tokenizer runs only for a count it did not send. */
+function usageOf(usage: LanguageModelV3Usage | undefined, estimate: { input: () => number; output: () => number }) {
   return {
-    inputTokens: usage?.inputTokens.total ?? estimate.input,
+    inputTokens: usage?.inputTokens.total ?? estimate.input(),
     outputTokens: usage?.outputTokens.total ?? estimate.output(),
   };
 }
@@ -687,7 +688,7 @@ export function createAiRouter(deps: AiRouterDeps) {
         model.doGenerate({ ...call.options, abortSignal: signal }),
       );
       const text = textOf(value.content);
-      const usage = usageOf(value.usage, { input: promptTokens(call.options.prompt), output: () => countTokens(text) });
+      const usage = usageOf(value.usage, { input: () => promptTokens(call.options.prompt), output: () => countTokens(text) });
       observe(modelKey(candidate.model), latencyMs);
       const costUsd = await bill(call, candidate, usage, latencyMs, budget);
       return {
@@ -722,7 +723,7 @@ export function createAiRouter(deps: AiRouterDeps) {
       const finish = async () => {
         if (finished) return;
         finished = true;
-        const measured = usageOf(usage, { input: promptTokens(call.options.prompt), output: () => countTokens(text) });
+        const measured = usageOf(usage, { input: () => promptTokens(call.options.prompt), output: () => countTokens(text) });
         const total = Date.now() - started;
         observe(modelKey(candidate.model), latencyMs);
         resolveDone({ usage: measured, costUsd: await bill(call, candidate, measured, total, budget), finishReason });
