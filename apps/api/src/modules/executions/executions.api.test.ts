@@ -457,6 +457,94 @@ describe('workflow executions (API, real database)', () => {
       expect(fresh.status).toBe(202);
     });
 
+    it('runs a webhook once per Idempotency-Key, however many concurrent calls carry it', async () => {
+      const sync = await request(app)
+        .post('/api/workflows')
+        .set(auth())
+        .send({
+          name: 'idempotent hook',
+          canvasData: graph(
+            [
+              { id: 'hook', type: 'trigger.webhook' },
+              { id: 'wait', type: 'delay', config: { ms: 300 } },
+              { id: 'reply', type: 'respond', config: { value: '{{ $trigger.body }}', status: 201 } },
+            ],
+            [
+              ['hook', 'wait'],
+              ['wait', 'reply'],
+            ],
+          ),
+        });
+      const queued = await request(app)
+        .post('/api/workflows')
+        .set(auth())
+        .send({
+          name: 'idempotent async hook',
+          canvasData: graph(
+            [
+              { id: 'hook', type: 'trigger.webhook' },
+              { id: 't', type: 'text', config: { text: 'ok' } },
+            ],
+            [['hook', 't']],
+          ),
+        });
+      const fire = (path: string, key: string) => request(app).post(path).set('Idempotency-Key', key).send({ n: 1 });
+      const count = async (workflowId: string) =>
+        Number(
+          (
+            await test.db.query<{ n: string }>('SELECT count(*)::text AS n FROM workflow_executions WHERE workflow_id = $1', [
+              workflowId,
+            ])
+          ).rows[0]?.n,
+        );
+
+      const syncCalls = await Promise.all(Array.from({ length: 20 }, () => fire(sync.body.webhookPath, 'order-42')));
+      const replay = await fire(sync.body.webhookPath, 'order-42');
+      const other = await fire(sync.body.webhookPath, 'order-43');
+      const asyncCalls = await Promise.all(Array.from({ length: 20 }, () => fire(queued.body.webhookPath, 'order-42')));
+      const bad = await request(app).post(sync.body.webhookPath).set('Idempotency-Key', 'has space').send({});
+
+      expect(syncCalls.map((r) => r.status)).toEqual(syncCalls.map(() => 201));
+      expect(syncCalls.map((r) => r.body)).toEqual(syncCalls.map(() => ({ n: 1 })));
+      expect(new Set([...syncCalls, replay].map((r) => r.headers['x-execution-id'])).size).toBe(1);
+      expect(replay.status).toBe(201);
+      expect(other.headers['x-execution-id']).not.toBe(replay.headers['x-execution-id']);
+      expect(await count(sync.body.id)).toBe(2);
+      expect(asyncCalls.map((r) => r.status)).toEqual(asyncCalls.map(() => 202));
+      expect(new Set(asyncCalls.map((r) => r.body.id)).size).toBe(1);
+      expect(await count(queued.body.id)).toBe(1);
+      expect(bad.status).toBe(400);
+      expect(bad.body.code).toBe('validation_failed');
+    });
+
+    it('replays a failed idempotent webhook run as the same failure', async () => {
+      const created = await request(app)
+        .post('/api/workflows')
+        .set(auth())
+        .send({
+          name: 'failing hook',
+          canvasData: graph(
+            [
+              { id: 'hook', type: 'trigger.webhook' },
+              { id: 'boom', type: 'transform', config: { expression: '$error("no")' } },
+              { id: 'reply', type: 'respond', config: { value: '{{ $ }}' } },
+            ],
+            [
+              ['hook', 'boom'],
+              ['boom', 'reply'],
+            ],
+          ),
+        });
+
+      const first = await request(app).post(created.body.webhookPath).set('Idempotency-Key', 'k1').send({});
+      const again = await request(app).post(created.body.webhookPath).set('Idempotency-Key', 'k1').send({});
+
+      expect(first.status).toBe(500);
+      expect(again.status).toBe(500);
+      expect(again.body.code).toBe(first.body.code);
+      expect(again.headers['x-execution-id']).toBe(first.headers['x-execution-id']);
+    });
+
     it('answers 404 for an unknown webhook token', async () => {
       const res = await request(app).post('/api/hooks/wh_doesnotexist0000000000').send({});
 

@@ -173,6 +173,43 @@ export async function insertPendingExecution(
   return { execution: toExecution(existing.rows[0] as ExecutionRow), created: false };
 }
 
+/**
+ * Inserts an execution already `running` and held by `workerId` (a synchronous webhook run in this
+ * process), unless its idempotency key was used by a recent execution: then that one
+ * (`created: false`). The partial unique index on (organization_id, idempotency_key) makes
+ * concurrent callers with one key agree on a single row.
+ */
+export async function insertClaimedExecution(
+  db: Db,
+  row: NewExecution & { idempotencyKey: string },
+  workerId: string,
+): Promise<{ execution: ExecutionRecord; created: boolean }> {
+  const { rows } = await db.query<ExecutionRow>(
+    `INSERT INTO workflow_executions (id, organization_id, workflow_id, version_id, version, status, trigger, input_data,
+       idempotency_key, attempts, started_at, worker_id, heartbeat_at)
+     VALUES ($1, $2, $3, $4, $5, 'running', $6, $7, $8, 1, now(), $9, now())
+     ON CONFLICT (organization_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+     RETURNING ${COLUMNS}`,
+    [
+      row.id,
+      row.organizationId,
+      row.workflowId,
+      row.versionId,
+      row.version,
+      row.trigger,
+      jsonParam(row.input),
+      row.idempotencyKey,
+      workerId,
+    ],
+  );
+  if (rows[0]) return { execution: toExecution(rows[0]), created: true };
+  const existing = await db.query<ExecutionRow>(
+    `SELECT ${COLUMNS} FROM workflow_executions WHERE organization_id = $1 AND idempotency_key = $2`,
+    [row.organizationId, row.idempotencyKey],
+  );
+  return { execution: toExecution(existing.rows[0] as ExecutionRow), created: false };
+}
+
 /** Frees idempotency keys older than 24 hours, so a key may be used again after that. */
 export async function expireIdempotencyKeys(db: Db, organizationId: string, key: string): Promise<void> {
   await db.query(

@@ -40,18 +40,28 @@ export function executionsRoutes(
       // Limited in the handler, per IP and per URL at once.
       rateLimit: 'none',
       input: { params: HookParamsSchema, query: HookQuerySchema, ...(method === 'post' ? { body: z.unknown() } : {}) },
-      errors: [404, 429],
+      errors: [400, 404, 429],
       response: { description: "The Respond node's value (or 202 with the execution id)", schema: z.unknown() },
       handle: async ({ input, req, res }) => {
         const token = input.params.token;
+        const key = req.headers['idempotency-key'];
+        if (key !== undefined && (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key))) {
+          throw new ValidationError('Invalid Idempotency-Key', [
+            { path: 'headers.idempotency-key', message: 'Use 1-200 visible ASCII characters' },
+          ]);
+        }
         const perMinute = service.webhookRateLimit(token) ?? options.webhookPerMinute;
         // Per client IP and per webhook URL, issued together: one Redis round trip (auto-pipelined).
         if (options.limiter) await options.limiter.limitIpAndKey(req, res, 'hook', token.slice(0, 24), perMinute);
-        const outcome = await service.runWebhook(token, {
-          method: method.toUpperCase(),
-          body: input.body ?? null,
-          query: input.query,
-        });
+        const outcome = await service.runWebhook(
+          token,
+          {
+            method: method.toUpperCase(),
+            body: input.body ?? null,
+            query: input.query,
+          },
+          typeof key === 'string' ? { idempotencyKey: key } : {},
+        );
         res.setHeader('X-Execution-Id', outcome.executionId);
         if (outcome.kind === 'async') res.status(202).json({ id: outcome.executionId, status: 'pending' });
         else if (outcome.kind === 'failed') {

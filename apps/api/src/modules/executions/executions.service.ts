@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   TERMINAL_STATUSES,
   type ExecutionDto,
@@ -26,6 +26,7 @@ import type { VersionRecord, WorkflowRecord } from '../workflows/workflows.repo'
 import { canRunWorkflow } from '../workflows/workflows.policy';
 import { pickVersionNumber, WorkflowInvalidError, type WorkflowsService } from '../workflows/workflows.service';
 import { createBatcher } from '../../lib/batcher';
+import { executionsFinished, queueWait, watchQueue, watchWorker } from '../../lib/metrics';
 import { decodeCursor, encodeCursor } from '../../lib/cursor';
 import * as repo from './executions.repo';
 
@@ -66,6 +67,25 @@ const WEBHOOK_CACHE_TTL_MS = 2000;
 const CANCEL_CHANNEL = 'exec-cancel';
 const channelOf = (id: string) => `exec:${id}`;
 const isTerminal = (status: string) => (TERMINAL_STATUSES as readonly string[]).includes(status);
+
+/**
+ * A webhook caller's Idempotency-Key, namespaced by workflow (so it never meets an API caller's key
+ * of the same organization) and hashed to fit the column whatever its length.
+ */
+function webhookIdempotencyKey(workflowId: string, key: string): string {
+  return `hook:${workflowId}:${createHash('sha256').update(key).digest('base64url')}`;
+}
+
+/** The status a graph's Respond node answers with, for replaying a finished synchronous run. */
+function respondStatus(graph: WorkflowGraph): number {
+  const status = Number(graph.nodes.find((n) => n.type === 'respond')?.data.config['status'] ?? 200);
+  return Number.isInteger(status) && status >= 200 && status <= 599 ? status : 200;
+}
+
+type WebhookOutcome =
+  | { kind: 'sync'; status: number; body: unknown; executionId: string }
+  | { kind: 'failed'; error: ExecutionError; executionId: string }
+  | { kind: 'async'; executionId: string };
 
 function presentStep(s: StepRecord): ExecutionStepDto {
   return {
@@ -169,6 +189,7 @@ export function createExecutionsService(deps: ExecutionsServiceDeps) {
   /** Finished synchronous runs, written with group commit: concurrent webhook calls share statements. */
   const finished = createBatcher<repo.FinishedExecution>((rows) => repo.insertFinishedExecutions(db, rows));
   let stopping = false;
+  const unwatch: (() => void)[] = [];
 
   const remember = <V>(map: Map<string, V>, key: string, value: V) => {
     if (map.size >= CACHE_MAX) map.clear();
@@ -224,6 +245,7 @@ export function createExecutionsService(deps: ExecutionsServiceDeps) {
         depth: request.depth,
         ...result,
       });
+      executionsFinished.inc({ status: result.status, path: 'inline' });
       return { status: result.status, output: result.output, error: result.error };
     },
   };
@@ -313,7 +335,8 @@ export function createExecutionsService(deps: ExecutionsServiceDeps) {
     const pending = await repo.findExecutionForWorker(db, id);
     if (!pending || pending.status !== 'pending') return;
     if (pending.cancelRequested) {
-      await repo.finishWithoutRun(db, id, 'cancelled', { code: 'cancelled', message: 'The execution was cancelled' });
+      if (await repo.finishWithoutRun(db, id, 'cancelled', { code: 'cancelled', message: 'The execution was cancelled' }))
+        executionsFinished.inc({ status: 'cancelled', path: 'worker' });
       return;
     }
     const release = await orgSlots.acquire(pending.organizationId);
@@ -324,13 +347,17 @@ export function createExecutionsService(deps: ExecutionsServiceDeps) {
     try {
       const claimed = await repo.claimExecution(db, id, workerId);
       if (!claimed) return;
+      queueWait.observe(Math.max(0, Date.now() - claimed.createdAt.getTime()) / 1000);
       const graph = claimed.versionId ? await graphOfVersion(claimed.organizationId, claimed.versionId) : null;
       if (!graph) {
         const ended = await repo.finishWithoutRun(db, id, 'failed', {
           code: 'version_missing',
           message: 'The workflow version to run no longer exists',
         });
-        if (ended) await publish(id, { type: 'status', executionId: id, status: ended.status });
+        if (ended) {
+          executionsFinished.inc({ status: ended.status, path: 'worker' });
+          await publish(id, { type: 'status', executionId: id, status: ended.status });
+        }
         return;
       }
       await publish(id, { type: 'status', executionId: id, status: 'running' });
@@ -354,12 +381,85 @@ export function createExecutionsService(deps: ExecutionsServiceDeps) {
         running.delete(id);
       }
       const saved = await repo.completeExecution(db, id, workerId, result);
-      if (saved) await publish(id, { type: 'status', executionId: id, status: result.status });
-      else log.warn({ executionId: id }, 'execution result discarded: the run was taken over after a missed heartbeat');
+      if (saved) {
+        executionsFinished.inc({ status: result.status, path: 'worker' });
+        await publish(id, { type: 'status', executionId: id, status: result.status });
+      } else log.warn({ executionId: id }, 'execution result discarded: the run was taken over after a missed heartbeat');
     } finally {
       running.delete(id);
       release();
     }
+  }
+
+  /**
+   * A synchronous webhook run with an idempotency key: the row is inserted `running` (held by this
+   * process, so its heartbeats cover it) before the run, and the unique key lets exactly one caller
+   * insert it; the others wait for that run's end and get its recorded outcome.
+   */
+  async function runWebhookOnce(
+    workflow: WorkflowRecord,
+    version: VersionRecord,
+    input: unknown,
+    key: string,
+  ): Promise<WebhookOutcome> {
+    await repo.expireIdempotencyKeys(db, workflow.organizationId, key);
+    const id = randomUUID();
+    const claimed = await repo.insertClaimedExecution(
+      db,
+      { ...newExecution(workflow, version, 'webhook', input, id), idempotencyKey: key },
+      workerId,
+    );
+    if (!claimed.created) return replayWebhook(claimed.execution, version.canvasData);
+    const controller = new AbortController();
+    running.set(id, controller);
+    let result: RunResult;
+    try {
+      result = await runWorkflow(
+        {
+          executionId: id,
+          organizationId: workflow.organizationId,
+          workflowId: workflow.id,
+          graph: version.canvasData,
+          input,
+          depth: 0,
+          signal: controller.signal,
+          timeoutMs: settings.syncTimeoutMs,
+        },
+        engineServices,
+      );
+    } finally {
+      running.delete(id);
+    }
+    if (await repo.completeExecution(db, id, workerId, result)) {
+      await publish(id, { type: 'status', executionId: id, status: result.status });
+    }
+    if (result.status !== 'succeeded') {
+      return { kind: 'failed', error: result.error ?? { code: 'failed', message: 'The workflow failed' }, executionId: id };
+    }
+    return {
+      kind: 'sync',
+      status: result.response?.status ?? 200,
+      body: result.response?.value ?? result.output,
+      executionId: id,
+    };
+  }
+
+  /** A repeated idempotent webhook call: the first call's outcome once it ended (202 while it still runs). */
+  async function replayWebhook(execution: repo.ExecutionRecord, graph: WorkflowGraph): Promise<WebhookOutcome> {
+    let current = execution;
+    if (!isTerminal(current.status)) {
+      await waitForEnd(current.organizationId, current.id, settings.syncTimeoutMs);
+      current = (await repo.findExecution(db, current.organizationId, current.id)) ?? current;
+    }
+    if (!isTerminal(current.status)) return { kind: 'async', executionId: current.id };
+    if (current.status !== 'succeeded') {
+      return {
+        kind: 'failed',
+        error: current.error ?? { code: current.status, message: 'The workflow failed' },
+        executionId: current.id,
+      };
+    }
+    return { kind: 'sync', status: respondStatus(graph), body: current.output, executionId: current.id };
   }
 
   return {
@@ -405,14 +505,7 @@ export function createExecutionsService(deps: ExecutionsServiceDeps) {
      * and is persisted with its steps in one statement; otherwise it is queued (202).
      * @throws NotFoundError for an unknown, rotated or paused webhook
      */
-    async runWebhook(
-      token: string,
-      input: unknown,
-    ): Promise<
-      | { kind: 'sync'; status: number; body: unknown; executionId: string }
-      | { kind: 'failed'; error: ExecutionError; executionId: string }
-      | { kind: 'async'; executionId: string }
-    > {
+    async runWebhook(token: string, input: unknown, options: { idempotencyKey?: string } = {}): Promise<WebhookOutcome> {
       const cached = webhookCache.get(token);
       let workflow = cached && cached.expires > Date.now() ? cached.workflow : undefined;
       if (workflow === undefined) {
@@ -428,12 +521,14 @@ export function createExecutionsService(deps: ExecutionsServiceDeps) {
         remember(versionCache, versionKey, version);
       }
       const graph = version.canvasData;
+      const key = options.idempotencyKey ? webhookIdempotencyKey(workflow.id, options.idempotencyKey) : undefined;
       if (!graph.nodes.some((n) => n.type === 'respond')) {
-        const { execution } = await accept(workflow, version, 'webhook', input);
+        const { execution } = await accept(workflow, version, 'webhook', input, key ? { idempotencyKey: key } : {});
         return { kind: 'async', executionId: execution.id };
       }
       const issues = await issuesOf(workflow.organizationId, version);
       if (issues.length > 0) throw new WorkflowInvalidError(issues);
+      if (key) return runWebhookOnce(workflow, version, input, key);
       const id = randomUUID();
       const result = await runWorkflow(
         {
@@ -448,6 +543,7 @@ export function createExecutionsService(deps: ExecutionsServiceDeps) {
         engineServices,
       );
       await finished.write({ ...newExecution(workflow, version, 'webhook', input, id), ...result });
+      executionsFinished.inc({ status: result.status, path: 'inline' });
       if (result.status !== 'succeeded') {
         return { kind: 'failed', error: result.error ?? { code: 'failed', message: 'The workflow failed' }, executionId: id };
       }
@@ -590,6 +686,10 @@ export function createExecutionsService(deps: ExecutionsServiceDeps) {
         (id) => processExecution(id).catch((err: unknown) => log.error({ err, executionId: id }, 'execution processing failed')),
         settings.workerConcurrency,
       );
+      unwatch.push(
+        watchWorker(() => running.size, settings.workerConcurrency),
+        watchQueue(() => queue.depth()),
+      );
       unsubscribeCancel = bus.subscribe(CANCEL_CHANNEL, (message) => {
         const id = (message as { id?: unknown }).id;
         if (typeof id === 'string') running.get(id)?.abort();
@@ -614,6 +714,7 @@ export function createExecutionsService(deps: ExecutionsServiceDeps) {
     /** Graceful stop: no new jobs, running ones finish (bounded by `timeoutMs`), then the rest is handed back. */
     async stop(timeoutMs: number): Promise<void> {
       stopping = true;
+      for (const stopWatching of unwatch.splice(0)) stopWatching();
       for (const t of timers) clearInterval(t);
       unsubscribeCancel?.();
       await queue.close(timeoutMs);
