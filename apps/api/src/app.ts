@@ -14,6 +14,7 @@ import { createEncryptor } from './lib/crypto';
 import { createRateLimiter } from './http/rate-limit';
 import { crossOrigin } from './http/cors';
 import { jsonBody } from './http/json-body';
+import { httpMetrics, metricsHandler } from './http/metrics';
 import { createGuardedHttpClient } from './lib/http-client';
 import { auditRoutes } from './modules/audit/audit.routes';
 import { createAuditService } from './modules/audit/audit.service';
@@ -65,6 +66,7 @@ export interface AppDeps {
     | 'rateLimits'
     | 'executions'
     | 'ai'
+    | 'metrics'
   >;
   log: Logger;
   db: Database;
@@ -222,6 +224,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   app.set('etag', false);
   app.set('trust proxy', deps.config.trustProxyHops);
 
+  app.use(httpMetrics());
   app.use(requestContext(deps.log));
   const cors = crossOrigin(deps.config.corsOrigins);
   if (cors) app.use(cors);
@@ -244,6 +247,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
       strictTransportSecurity: deps.config.isProduction,
     }),
   );
+  app.get('/metrics', metricsHandler(deps.config.metrics));
   app.use(jsonBody({ limitBytes: deps.config.bodyLimitBytes, ...deps.config.bodyLimits }));
 
   const routes = buildRoutes(deps, services);

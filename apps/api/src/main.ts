@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import express from 'express';
 import { createApp, createServices, type AppDeps } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createContext } from './context';
@@ -11,6 +12,10 @@ import { createDisabledMailer, createLogMailer, createSmtpMailer, type Mailer } 
 import { migrate } from './lib/migrate';
 import { DEFAULT_STUDIO_DIR, MIGRATIONS_DIR } from './lib/paths';
 import { listen } from './server';
+import { createCollabServer } from './modules/collab/collab.server';
+import { errorHandler, notFoundHandler } from './http/error-handler';
+import { metricsHandler } from './http/metrics';
+import { requestContext } from './http/request-context';
 
 const VERSION = '0.1.0';
 
@@ -109,6 +114,17 @@ async function serve(config: Config, log: Logger): Promise<void> {
   if (runsWorker) services.executions.startWorker();
   const app = createApp(deps, services);
   const running = await listen(app, config.port, config.host);
+  // Real-time canvas collaboration shares the API's port (WebSocket upgrades at /api/collab).
+  const collab = createCollabServer({
+    db: context.db,
+    log,
+    signer: services.signer,
+    revocations: services.revocations,
+    workflows: services.workflows,
+    settings: config.collab,
+    ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
+  });
+  collab.attach(running.server);
   const url = `http://localhost:${config.port}`;
   log.info(
     { url, mode: context.db.kind === 'pglite' ? 'embedded' : 'services', worker: runsWorker },
@@ -119,7 +135,14 @@ async function serve(config: Config, log: Logger): Promise<void> {
   const shutdown = async (signal: string) => {
     if (shuttingDown) return;
     shuttingDown = true;
+    // Readiness answers 503 from now on; keep serving while load balancers take this process out.
+    if (config.shutdownDrainMs > 0) {
+      log.info({ signal, drainMs: config.shutdownDrainMs }, 'shutting down: readiness is 503, still serving');
+      await new Promise((r) => setTimeout(r, config.shutdownDrainMs));
+    }
     log.info({ signal }, 'shutting down: draining in-flight requests');
+    // Collaboration sockets are upgraded (the HTTP server no longer tracks them): close and store first.
+    await collab.stop();
     await running.stop(config.shutdownTimeoutMs);
     if (runsWorker) await services.executions.stop(config.shutdownTimeoutMs);
     await context.close();
@@ -131,6 +154,20 @@ async function serve(config: Config, log: Logger): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
+/** The worker's only HTTP: liveness for its probe and Prometheus metrics (same rules as the API's). */
+function workerProbeApp(config: Config, log: Logger) {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(requestContext(log));
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', uptimeSec: Math.round(process.uptime()) });
+  });
+  app.get('/metrics', metricsHandler(config.metrics));
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}
+
 /** `npm run worker`: runs queued executions, schedules and the reconciler; no HTTP. */
 async function work(config: Config, log: Logger): Promise<void> {
   if (!config.redisUrl || !config.database.url) {
@@ -140,12 +177,21 @@ async function work(config: Config, log: Logger): Promise<void> {
   const { context, deps } = await buildDeps(config, log, () => shuttingDown);
   const services = createServices(deps);
   services.executions.startWorker();
-  log.info({ workerId: services.executions.workerId, concurrency: config.executions.workerConcurrency }, 'worker started');
+  const probes = await listen(workerProbeApp(config, log), config.metrics.workerPort, config.host);
+  log.info(
+    {
+      workerId: services.executions.workerId,
+      concurrency: config.executions.workerConcurrency,
+      metricsPort: config.metrics.workerPort,
+    },
+    'worker started',
+  );
   const shutdown = async (signal: string) => {
     if (shuttingDown) return;
     shuttingDown = true;
     log.info({ signal }, 'worker stopping: finishing running executions');
     await services.executions.stop(config.shutdownTimeoutMs);
+    await probes.stop(1000);
     await context.close();
     log.info('worker stopped');
     log.flush();

@@ -29,6 +29,7 @@ import * as catalogRepo from './catalog.repo';
 import { callCost, formatUsd, parseUsd } from './pricing';
 import { findProvider, type ProviderDefinition, type ProviderSettings } from './providers';
 import * as usageRepo from './usage.repo';
+import { aiCalls, aiCost, aiTokens } from '../../lib/metrics';
 
 /** Why an AI request failed, as a stable code (node errors, gateway errors, API envelope). */
 export type AiErrorCode =
@@ -563,6 +564,12 @@ export function createAiRouter(deps: AiRouterDeps) {
       { inputPerMTok: candidate.model.inputPerMTok, outputPerMTok: candidate.model.outputPerMTok },
     );
     const costUsd = formatUsd(cost);
+    const provider = candidate.model.provider;
+    aiCalls.inc({ provider, outcome: 'ok' });
+    aiTokens.inc({ provider, direction: 'input' }, usage.inputTokens);
+    aiTokens.inc({ provider, direction: 'output' }, usage.outputTokens);
+    // A metric may round; the books (ai_usage) stay exact.
+    aiCost.inc({ provider }, Number(cost) / 1e12);
     try {
       await usageWriter.write({
         organizationId: call.organizationId,
@@ -657,6 +664,7 @@ export function createAiRouter(deps: AiRouterDeps) {
       } catch (err) {
         if (call.signal.aborted) throw call.signal.reason;
         const failure = classify(err, timeout.signal.aborted);
+        aiCalls.inc({ provider: candidate.provider.id, outcome: failure.code });
         attempts.push({
           model: id,
           ok: false,

@@ -26,6 +26,7 @@ import type { VersionRecord, WorkflowRecord } from '../workflows/workflows.repo'
 import { canRunWorkflow } from '../workflows/workflows.policy';
 import { pickVersionNumber, WorkflowInvalidError, type WorkflowsService } from '../workflows/workflows.service';
 import { createBatcher } from '../../lib/batcher';
+import { executionsFinished, queueWait, watchQueue, watchWorker } from '../../lib/metrics';
 import { decodeCursor, encodeCursor } from '../../lib/cursor';
 import * as repo from './executions.repo';
 
@@ -188,6 +189,7 @@ export function createExecutionsService(deps: ExecutionsServiceDeps) {
   /** Finished synchronous runs, written with group commit: concurrent webhook calls share statements. */
   const finished = createBatcher<repo.FinishedExecution>((rows) => repo.insertFinishedExecutions(db, rows));
   let stopping = false;
+  const unwatch: (() => void)[] = [];
 
   const remember = <V>(map: Map<string, V>, key: string, value: V) => {
     if (map.size >= CACHE_MAX) map.clear();
@@ -243,6 +245,7 @@ export function createExecutionsService(deps: ExecutionsServiceDeps) {
         depth: request.depth,
         ...result,
       });
+      executionsFinished.inc({ status: result.status, path: 'inline' });
       return { status: result.status, output: result.output, error: result.error };
     },
   };
@@ -332,7 +335,8 @@ export function createExecutionsService(deps: ExecutionsServiceDeps) {
     const pending = await repo.findExecutionForWorker(db, id);
     if (!pending || pending.status !== 'pending') return;
     if (pending.cancelRequested) {
-      await repo.finishWithoutRun(db, id, 'cancelled', { code: 'cancelled', message: 'The execution was cancelled' });
+      if (await repo.finishWithoutRun(db, id, 'cancelled', { code: 'cancelled', message: 'The execution was cancelled' }))
+        executionsFinished.inc({ status: 'cancelled', path: 'worker' });
       return;
     }
     const release = await orgSlots.acquire(pending.organizationId);
@@ -343,13 +347,17 @@ export function createExecutionsService(deps: ExecutionsServiceDeps) {
     try {
       const claimed = await repo.claimExecution(db, id, workerId);
       if (!claimed) return;
+      queueWait.observe(Math.max(0, Date.now() - claimed.createdAt.getTime()) / 1000);
       const graph = claimed.versionId ? await graphOfVersion(claimed.organizationId, claimed.versionId) : null;
       if (!graph) {
         const ended = await repo.finishWithoutRun(db, id, 'failed', {
           code: 'version_missing',
           message: 'The workflow version to run no longer exists',
         });
-        if (ended) await publish(id, { type: 'status', executionId: id, status: ended.status });
+        if (ended) {
+          executionsFinished.inc({ status: ended.status, path: 'worker' });
+          await publish(id, { type: 'status', executionId: id, status: ended.status });
+        }
         return;
       }
       await publish(id, { type: 'status', executionId: id, status: 'running' });
@@ -373,8 +381,10 @@ export function createExecutionsService(deps: ExecutionsServiceDeps) {
         running.delete(id);
       }
       const saved = await repo.completeExecution(db, id, workerId, result);
-      if (saved) await publish(id, { type: 'status', executionId: id, status: result.status });
-      else log.warn({ executionId: id }, 'execution result discarded: the run was taken over after a missed heartbeat');
+      if (saved) {
+        executionsFinished.inc({ status: result.status, path: 'worker' });
+        await publish(id, { type: 'status', executionId: id, status: result.status });
+      } else log.warn({ executionId: id }, 'execution result discarded: the run was taken over after a missed heartbeat');
     } finally {
       running.delete(id);
       release();
@@ -533,6 +543,7 @@ export function createExecutionsService(deps: ExecutionsServiceDeps) {
         engineServices,
       );
       await finished.write({ ...newExecution(workflow, version, 'webhook', input, id), ...result });
+      executionsFinished.inc({ status: result.status, path: 'inline' });
       if (result.status !== 'succeeded') {
         return { kind: 'failed', error: result.error ?? { code: 'failed', message: 'The workflow failed' }, executionId: id };
       }
@@ -675,6 +686,10 @@ export function createExecutionsService(deps: ExecutionsServiceDeps) {
         (id) => processExecution(id).catch((err: unknown) => log.error({ err, executionId: id }, 'execution processing failed')),
         settings.workerConcurrency,
       );
+      unwatch.push(
+        watchWorker(() => running.size, settings.workerConcurrency),
+        watchQueue(() => queue.depth()),
+      );
       unsubscribeCancel = bus.subscribe(CANCEL_CHANNEL, (message) => {
         const id = (message as { id?: unknown }).id;
         if (typeof id === 'string') running.get(id)?.abort();
@@ -699,6 +714,7 @@ export function createExecutionsService(deps: ExecutionsServiceDeps) {
     /** Graceful stop: no new jobs, running ones finish (bounded by `timeoutMs`), then the rest is handed back. */
     async stop(timeoutMs: number): Promise<void> {
       stopping = true;
+      for (const stopWatching of unwatch.splice(0)) stopWatching();
       for (const t of timers) clearInterval(t);
       unsubscribeCancel?.();
       await queue.close(timeoutMs);
