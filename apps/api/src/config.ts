@@ -1,8 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import type { PlanCatalog } from '@auterity/workflow-contracts';
 import { parseCidr, parseHostRule } from './lib/http-client';
-import { loadPlanCatalog, PlanCatalogError } from './modules/billing/plans';
 
 /** Secrets that appear in tutorials and our own spec; never accepted in production. */
 const KNOWN_DEFAULT_SECRETS = new Set([
@@ -186,14 +184,6 @@ const EnvSchema = z.object({
   METRICS_TOKEN: z.string().trim().min(16, { message: 'must be at least 16 characters' }).optional(),
   /** `npm run worker` serves GET /metrics and GET /health on this port (the API uses PORT). */
   METRICS_PORT: positiveInt(65_535).default(9464),
-  /** Largest shared canvas document (collaboration), in bytes; edits beyond are refused. */
-  COLLAB_MAX_DOCUMENT_BYTES: positiveInt(64 * 1024 * 1024).default(2 * 1024 * 1024),
-  /** Messages (edits and presence) one collaboration connection may send per second. */
-  COLLAB_MESSAGES_PER_SEC: positiveInt(100_000).default(200),
-  /** Open collaboration connections per organization (per API process) when its plan sets no limit. */
-  COLLAB_CONNECTIONS_PER_ORG: positiveInt(1_000_000).default(200),
-  /** Quiet time after the last edit before a shared document is compacted into Postgres. */
-  COLLAB_STORE_DEBOUNCE_MS: positiveInt(600_000).default(2000),
   /** Built studio to serve at `/`; defaults to apps/workflow-studio/dist. */
   STUDIO_DIR: z.string().min(1).optional(),
   /** Number of reverse proxies in front of us whose X-Forwarded-For we trust (0: none). */
@@ -214,14 +204,6 @@ const EnvSchema = z.object({
   MAIL_FROM: z.string().min(3).default('Auterity <no-reply@auterity.local>'),
   /** Comma-separated emails that are platform administrators (applied at startup). */
   PLATFORM_ADMIN_EMAILS: z.string().default(''),
-  /** A JSON plan catalog replacing the bundled apps/api/config/plans.json (validated at startup). */
-  PLANS_FILE: z.string().min(1).optional(),
-  /** Stripe secret key (`sk_…`); with STRIPE_WEBHOOK_SECRET it enables checkout, the portal and webhooks. */
-  STRIPE_SECRET_KEY: z.string().min(1).optional(),
-  /** Signing secret of the Stripe webhook endpoint (`whsec_…`). */
-  STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
-  /** How often billing periods are rolled over (due subscriptions renew, downgrades and cancellations apply). */
-  BILLING_ROLLOVER_INTERVAL_MS: positiveInt(86_400_000).default(60_000),
   /** scrypt cost as log2(N); 16 = 64 MiB per hash (OWASP minimum with r=8, p=2). Lower only for tests. */
   PASSWORD_SCRYPT_LOG_N: z.coerce.number().int().min(14).max(20).default(16),
   /** `false` turns request rate limiting off (benchmarks, or a proxy that limits instead). */
@@ -294,14 +276,6 @@ export interface Config {
   readonly shutdownDrainMs: number;
   /** GET /metrics: the scraper's bearer token (unset: loopback only). */
   readonly metrics: { readonly token?: string; readonly workerPort: number };
-  /** Real-time collaboration on canvases (modules/collab). */
-  readonly collab: {
-    readonly maxDocumentBytes: number;
-    readonly messagesPerSecond: number;
-    readonly connectionsPerOrganization: number;
-    readonly storeDebounceMs: number;
-    readonly storeMaxDebounceMs: number;
-  };
   readonly studioDir?: string;
   readonly trustProxyHops: number;
   readonly migrateOnStart: boolean;
@@ -335,13 +309,6 @@ export interface Config {
     /** Operator endpoints by provider id, from `AI_BASE_URL_<PROVIDER>`. */
     readonly baseUrls: Readonly<Record<string, string>>;
   };
-  /** Plans, metering and payments (see modules/billing). */
-  readonly billing: {
-    readonly catalog: PlanCatalog;
-    readonly rolloverIntervalMs: number;
-    /** Present only when both Stripe settings are. */
-    readonly stripe?: { readonly secretKey: string; readonly webhookSecret: string };
-  };
   readonly auth: {
     readonly accessTtlSec: number;
     readonly refreshTtlDays: number;
@@ -357,15 +324,6 @@ export interface Config {
   readonly mail: { readonly smtpUrl?: string; readonly from: string };
   /** Only providers with both a client id and secret appear here. */
   readonly oauth: Readonly<Partial<Record<OAuthProviderName, OAuthProviderConfig>>>;
-}
-
-function readPlanCatalog(file: string | undefined): PlanCatalog {
-  try {
-    return loadPlanCatalog(file);
-  } catch (err) {
-    if (err instanceof PlanCatalogError) throw new ConfigError(`PLANS_FILE: ${err.message}`);
-    throw err;
-  }
 }
 
 /** A configuration problem, worded as one line that names the variable. */
@@ -485,13 +443,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     shutdownDrainMs: env.SHUTDOWN_DRAIN_MS,
     metrics: Object.freeze({ workerPort: env.METRICS_PORT, ...(env.METRICS_TOKEN ? { token: env.METRICS_TOKEN } : {}) }),
-    collab: Object.freeze({
-      maxDocumentBytes: env.COLLAB_MAX_DOCUMENT_BYTES,
-      messagesPerSecond: env.COLLAB_MESSAGES_PER_SEC,
-      connectionsPerOrganization: env.COLLAB_CONNECTIONS_PER_ORG,
-      storeDebounceMs: env.COLLAB_STORE_DEBOUNCE_MS,
-      storeMaxDebounceMs: Math.max(env.COLLAB_STORE_DEBOUNCE_MS, 5 * env.COLLAB_STORE_DEBOUNCE_MS),
-    }),
     ...(env.STUDIO_DIR ? { studioDir: path.resolve(env.STUDIO_DIR) } : {}),
     trustProxyHops: env.TRUST_PROXY_HOPS,
     migrateOnStart: env.MIGRATE_ON_START,
@@ -521,13 +472,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       breakerFailures: env.AI_BREAKER_FAILURES,
       breakerCooldownMs: env.AI_BREAKER_COOLDOWN_MS,
       baseUrls: aiBaseUrls(source),
-    }),
-    billing: Object.freeze({
-      catalog: readPlanCatalog(env.PLANS_FILE),
-      rolloverIntervalMs: env.BILLING_ROLLOVER_INTERVAL_MS,
-      ...(env.STRIPE_SECRET_KEY && env.STRIPE_WEBHOOK_SECRET
-        ? { stripe: Object.freeze({ secretKey: env.STRIPE_SECRET_KEY, webhookSecret: env.STRIPE_WEBHOOK_SECRET }) }
-        : {}),
     }),
     auth: Object.freeze({
       accessTtlSec: env.JWT_ACCESS_TTL_SEC,
