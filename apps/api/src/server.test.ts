@@ -41,6 +41,34 @@ describe('graceful stop', () => {
     keepAlive.destroy();
   });
 
+  it('answers requests in flight at the stop with Connection: close, so keep-alive clients do not reuse the socket', async () => {
+    const app = express();
+    app.get('/slow', (_req, res) => {
+      setTimeout(() => res.json({ done: true }), 300);
+    });
+    const running = await listen(app, 0, '127.0.0.1');
+    const { port } = running.server.address() as AddressInfo;
+    const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const before = await new Promise<string | undefined>((resolve, reject) =>
+      http
+        .get({ host: '127.0.0.1', port, path: '/slow', agent: keepAlive }, (res) => resolve(res.resume().headers.connection))
+        .on('error', reject),
+    );
+
+    const during = new Promise<string | undefined>((resolve, reject) =>
+      http
+        .get({ host: '127.0.0.1', port, path: '/slow', agent: keepAlive }, (res) => resolve(res.resume().headers.connection))
+        .on('error', reject),
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    const stopped = running.stop(5000);
+
+    expect(before).toBe('keep-alive');
+    expect(await during).toBe('close');
+    await stopped;
+    keepAlive.destroy();
+  });
+
   it('closes connections that outlive the drain timeout', async () => {
     const app = express();
     app.get('/hang', () => undefined);

@@ -9,7 +9,19 @@ export interface RunningServer {
 
 /** Listens and resolves once the port is bound. */
 export function listen(app: Express, port: number, host: string): Promise<RunningServer> {
-  const server = http.createServer(app);
+  // Once stopping, every response closes its connection (`Connection: close`), those in flight
+  // included: a keep-alive client then opens a new connection (refused) for its next request,
+  // instead of writing it onto a socket the drain is about to close unread.
+  let stopping = false;
+  const inFlight = new Set<http.ServerResponse>();
+  const server = http.createServer((req, res) => {
+    if (stopping) res.shouldKeepAlive = false;
+    else {
+      inFlight.add(res);
+      res.once('close', () => inFlight.delete(res));
+    }
+    app(req, res);
+  });
   // Longer than a typical load balancer idle timeout, so the proxy closes first (no 502 races).
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
@@ -18,7 +30,14 @@ export function listen(app: Express, port: number, host: string): Promise<Runnin
     server.once('error', reject);
     server.listen(port, host, () => {
       server.off('error', reject);
-      resolve({ server, stop: (timeoutMs) => stopServer(server, timeoutMs) });
+      resolve({
+        server,
+        stop: (timeoutMs) => {
+          stopping = true;
+          for (const res of inFlight) if (!res.headersSent) res.shouldKeepAlive = false;
+          return stopServer(server, timeoutMs);
+        },
+      });
     });
   });
 }
