@@ -1,8 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createTestDatabase, type TestDatabase } from '../../test/db';
-import { createPgliteDatabase } from './db';
+import { createTestDatabase, usesPostgres, type TestDatabase } from '../../test/db';
+import { createPgliteDatabase, createPostgresDatabase } from './db';
 
 describe('Database', () => {
   let test: TestDatabase;
@@ -115,6 +115,35 @@ describe('Database', () => {
 
     const { rows } = await test.db.query<{ ok: number }>('SELECT 1 AS ok');
     expect(rows).toEqual([{ ok: 1 }]);
+  });
+});
+
+(usesPostgres ? describe : describe.skip)('a Postgres connection lost while checked out', () => {
+  it('fails the transaction or session, reports the error, and the next query opens a new connection', async () => {
+    const test = await createTestDatabase();
+    const errors: Error[] = [];
+    const db = createPostgresDatabase({
+      connectionString: test.url ?? '',
+      maxConnections: 2,
+      statementTimeoutMs: 5000,
+      connectionTimeoutMs: 5000,
+      onError: (err) => errors.push(err),
+    });
+    // The server ends the backend mid-transaction (a restart, as the client sees it).
+    const killOwnBackend = (tx: { query: (text: string) => Promise<unknown> }) =>
+      tx.query('SELECT pg_terminate_backend(pg_backend_pid())');
+
+    const inTransaction = db.withTransaction(killOwnBackend);
+    await expect(inTransaction).rejects.toMatchObject({ code: '57P01' });
+    const inSession = db.withSession(killOwnBackend);
+    await expect(inSession).rejects.toMatchObject({ code: '57P01' });
+    await new Promise((r) => setTimeout(r, 50));
+    const after = await db.withTransaction((tx) => tx.query<{ one: number }>('SELECT 1 AS one'));
+
+    expect(errors.length).toBeGreaterThanOrEqual(2);
+    expect(after.rows).toEqual([{ one: 1 }]);
+    await db.close();
+    await test.drop();
   });
 });
 

@@ -75,11 +75,34 @@ export function createPostgresDatabase(options: PostgresOptions): Database {
   };
   const wrap = (client: Pool | PoolClient): Db => ({ query: (text, params, options) => run(client, text, params, options) });
 
+  /**
+   * A client of our own for a transaction or session. While checked out, a client whose server goes
+   * away (restart, failover) emits `error` on itself, not on the pool: without this listener the
+   * process would crash. Its pending query fails on its own; a lost client is destroyed on release.
+   */
+  async function checkOut() {
+    const client = await pool.connect();
+    let lostConnection = false;
+    const onError = (err: Error) => {
+      lostConnection = true;
+      options.onError?.(err);
+    };
+    client.on('error', onError);
+    return {
+      client,
+      lost: () => lostConnection,
+      release(destroy: boolean) {
+        client.off('error', onError);
+        client.release(destroy);
+      },
+    };
+  }
+
   return {
     kind: 'postgres',
     query: (text, params, options) => run(pool, text, params, options),
     async withTransaction(fn) {
-      const client = await pool.connect();
+      const { client, lost, release } = await checkOut();
       let broken = false;
       try {
         await client.query('BEGIN');
@@ -94,15 +117,15 @@ export function createPostgresDatabase(options: PostgresOptions): Database {
         }
         throw err;
       } finally {
-        client.release(broken);
+        release(broken || lost());
       }
     },
     async withSession(fn) {
-      const client = await pool.connect();
+      const { client, lost, release } = await checkOut();
       try {
         return await fn(wrap(client));
       } finally {
-        client.release();
+        release(lost());
       }
     },
     async exec(session, sql) {
