@@ -30,7 +30,7 @@ import { createLoginThrottle } from './modules/auth/login-throttle';
 import { createMemoryRevocationStore, type RevocationStore } from './modules/auth/revocation';
 import { createPasswordHasher } from './lib/passwords';
 import { toExpressHandler, type RouteDefinition } from './http/define-route';
-import { errorHandler, notFoundHandler } from './http/error-handler';
+import { createErrorHandler, notFoundHandler } from './http/error-handler';
 import { buildOpenApiDocument } from './http/openapi';
 import { requestContext } from './http/request-context';
 import { studioRouter } from './http/studio';
@@ -49,6 +49,10 @@ import { workflowsRoutes } from './modules/workflows/workflows.routes';
 import { createWorkflowsService } from './modules/workflows/workflows.service';
 import { executionsRoutes } from './modules/executions/executions.routes';
 import { createExecutionsService } from './modules/executions/executions.service';
+import { analyticsRoutes } from './modules/analytics/analytics.routes';
+import { createInsightServices } from './modules/analytics/insights';
+import { requestRecorderMiddleware } from './modules/analytics/request-recorder';
+import { errorIqRoutes } from './modules/error-iq/error-iq.routes';
 
 /** Everything the HTTP app needs, built once by the wiring in context.ts (or by a test). */
 export interface AppDeps {
@@ -171,7 +175,10 @@ export function createServices(deps: AppDeps) {
     ai: deps.ai ?? createNodeAi(aiRouter),
     settings: config.executions,
   });
+  // Request analytics and Error-IQ (they watch executions and explain with the AI router).
+  const insights = createInsightServices(deps, { auth, outbound, aiRouter, executions, encryptor });
   return {
+    ...insights,
     signer,
     revocations,
     auth,
@@ -195,6 +202,8 @@ export type Services = ReturnType<typeof createServices>;
 export function buildRoutes(deps: AppDeps, services: Services): RouteDefinition[] {
   const configured = Object.keys(deps.config.oauth) as OAuthProviderName[];
   return [
+    ...analyticsRoutes(services.analytics),
+    ...errorIqRoutes(services.errorIq),
     ...healthRoutes({ checks: deps.readinessChecks, notConfigured: deps.notConfigured, isShuttingDown: deps.isShuttingDown }),
     ...authRoutes({
       auth: services.auth,
@@ -226,6 +235,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
 
   app.use(httpMetrics());
   app.use(requestContext(deps.log));
+  app.use(requestRecorderMiddleware(services.requests));
   const cors = crossOrigin(deps.config.corsOrigins);
   if (cors) app.use(cors);
   app.use(
@@ -274,6 +284,6 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   if (studio) app.use(studio);
   else if (deps.studioDir) deps.log.warn({ studioDir: deps.studioDir }, 'studio is not built; run `npm run build`');
   app.use(notFoundHandler);
-  app.use(errorHandler);
+  app.use(createErrorHandler((error) => services.errorIq.capture(error)));
   return app;
 }

@@ -111,6 +111,8 @@ async function serve(config: Config, log: Logger): Promise<void> {
   // Embedded mode has no separate workers: executions always run in this process.
   const runsWorker = config.runWorkerInApi || !config.redisUrl;
   if (runsWorker) services.executions.startWorker();
+  // Request analytics and error occurrences past each plan's retention go every hour.
+  if (runsWorker) services.retention.start();
   const app = createApp(deps, services);
   const running = await listen(app, config.port, config.host);
   const url = `http://localhost:${config.port}`;
@@ -131,6 +133,8 @@ async function serve(config: Config, log: Logger): Promise<void> {
     log.info({ signal }, 'shutting down: draining in-flight requests');
     await running.stop(config.shutdownTimeoutMs);
     if (runsWorker) await services.executions.stop(config.shutdownTimeoutMs);
+    services.retention.stop();
+    await Promise.all([services.requests.flush(), services.errorIq.flush()]);
     await context.close();
     log.info('shutdown complete');
     log.flush();

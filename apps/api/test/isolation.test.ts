@@ -46,6 +46,11 @@ describe('tenant isolation', () => {
     '/api/executions/:id/rerun': () => victimIds.execution,
     '/api/executions/:id/events': () => victimIds.execution,
     '/api/ai/budgets/:scope/:scopeId': () => victimIds.workflow,
+    '/api/errors/:id': () => victimIds.errorGroup,
+    '/api/errors/:id/resolve': () => victimIds.errorGroup,
+    '/api/errors/:id/ignore': () => victimIds.errorGroup,
+    '/api/errors/:id/reopen': () => victimIds.errorGroup,
+    '/api/errors/:id/explain': () => victimIds.errorGroup,
   };
   /**
    * Routes whose parameter names something all organizations share (an AI provider), not a row of
@@ -121,6 +126,16 @@ describe('tenant isolation', () => {
       .set('Authorization', `Bearer ${victim.token}`)
       .send({ name: 'victim groq', type: 'api_key', data: { apiKey: 'gsk-victim-canary-0000', provider: 'groq' } });
     victimIds.groqCredential = groqKey.body.id;
+    services.errorIq.capture({
+      source: 'api',
+      organizationId: victim.user.organizationId,
+      errorType: 'Error',
+      message: 'victim-canary-error',
+      location: 'GET /api/victim',
+    });
+    await services.errorIq.flush();
+    const groups = await request(app).get('/api/errors').set('Authorization', `Bearer ${victim.token}`);
+    victimIds.errorGroup = groups.body.items[0].id;
     const all = await request(app)
       .post('/api/api-keys')
       .set('Authorization', `Bearer ${attacker.token}`)

@@ -11,3 +11,5 @@ export * from './workflows/node-types';
 export * from './workflows/workflows';
 export * from './executions/executions';
 export * from './ai/ai';
+export * from './analytics/analytics';
+export * from './analytics/error-iq';

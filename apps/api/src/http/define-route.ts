@@ -48,6 +48,13 @@ export interface HandlerContext<I extends RouteInputSchemas> {
   res: Response;
 }
 
+const responseActors = new WeakMap<Response, Actor>();
+
+/** The actor a route authenticated for this response, if any (request analytics, error capture). */
+export function actorOfResponse(res: Response): Actor | undefined {
+  return responseActors.get(res);
+}
+
 /** The caller of an authenticated route (throws on a public route, where there is none). */
 export function actorOf(ctx: { actor: Actor | undefined }): Actor {
   if (!ctx.actor) throw new UnauthenticatedError();
@@ -149,6 +156,7 @@ export function toExpressHandler(route: RouteDefinition, runtime: RouteRuntime =
         actor = await authenticate(credentials);
         if (limiter) await limiter.limitActor(actor, res);
       }
+      responseActors.set(res, actor);
       if (route.permission && !hasPermission(actor, route.permission)) throw new ForbiddenError();
     }
     const schemas = route.input ?? {};

@@ -1,5 +1,6 @@
-import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import type { ApiErrorBody, ErrorCode } from '@auterity/workflow-contracts';
+import { actorOfResponse } from './define-route';
 import { AppError, RateLimitedError } from './errors';
 import { openAiErrorBody } from './openai-error';
 import { requestLog, requestIdOf } from './request-context';
@@ -55,11 +56,58 @@ function isDatabaseDown(err: unknown): boolean {
   );
 }
 
+/** An unexpected error as Error-IQ captures it (the fields of `CapturedError` the handler knows). */
+export interface UnhandledErrorReport {
+  source: 'api';
+  organizationId: string | null;
+  userId: string | null;
+  apiKeyId: string | null;
+  errorType: string;
+  message: string;
+  stack: string | null;
+  location: string;
+  context: Record<string, unknown>;
+}
+
+function reportOf(err: unknown, req: Request, res: Response): UnhandledErrorReport {
+  const actor = actorOfResponse(res);
+  const routePath: unknown = req.route?.path;
+  const template = typeof routePath === 'string' ? routePath : '(unmatched)';
+  const error = err instanceof Error ? err : new Error(String(err));
+  return {
+    source: 'api',
+    organizationId: actor?.organizationId ?? null,
+    userId: actor?.kind === 'user' ? actor.userId : null,
+    apiKeyId: actor?.kind === 'api_key' ? actor.apiKeyId : null,
+    errorType: error.name || 'Error',
+    message: error.message || 'Unknown error',
+    stack: error.stack ?? null,
+    location: `${req.method} ${template}`,
+    context: { requestId: requestIdOf(res), method: req.method, route: template, statusCode: 500 },
+  };
+}
+
 /**
  * Renders every error as the JSON envelope. Expected errors (AppError, bad input) are logged at
- * info; anything else is a 500 with only a request id, logged with its stack, never echoed.
+ * info; anything else is a 500 with only a request id, logged with its stack, never echoed, and
+ * handed to `onUnhandled` (Error-IQ), which must return at once.
  */
-export const errorHandler: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
+export function createErrorHandler(onUnhandled?: (report: UnhandledErrorReport) => void): ErrorRequestHandler {
+  return (err: unknown, req, res, next) => {
+    handle(err, req, res, next, onUnhandled);
+  };
+}
+
+/** The handler without error capture. */
+export const errorHandler: ErrorRequestHandler = createErrorHandler();
+
+function handle(
+  err: unknown,
+  req: Request,
+  res: Response,
+  _next: NextFunction,
+  onUnhandled: ((report: UnhandledErrorReport) => void) | undefined,
+): void {
   const log = requestLog(res);
   if (res.headersSent) {
     log.error({ err }, 'error after response started');
@@ -102,5 +150,12 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, _req, res, _next
     return;
   }
   log.error({ err }, 'unhandled error');
+  if (onUnhandled) {
+    try {
+      onUnhandled(reportOf(err, req, res));
+    } catch (captureErr) {
+      log.warn({ err: captureErr }, 'could not capture an unhandled error');
+    }
+  }
   sendError(res, 500, 'internal_error', 'Internal server error');
-};
+}

@@ -30,6 +30,17 @@ import { executionsFinished, queueWait, watchQueue, watchWorker } from '../../li
 import { decodeCursor, encodeCursor } from '../../lib/cursor';
 import * as repo from './executions.repo';
 
+/** A run that did not succeed (failed or timed out), as Error-IQ captures it. */
+export interface ExecutionFailure {
+  organizationId: string;
+  workflowId: string;
+  executionId: string;
+  status: RunResult['status'];
+  error: ExecutionError | null;
+  /** The steps that failed, in order. */
+  failedSteps: StepRecord[];
+}
+
 export interface ExecutionSettings {
   /** Upper bound of one execution. */
   timeoutMs: number;
@@ -190,6 +201,16 @@ export function createExecutionsService(deps: ExecutionsServiceDeps) {
   const finished = createBatcher<repo.FinishedExecution>((rows) => repo.insertFinishedExecutions(db, rows));
   let stopping = false;
   const unwatch: (() => void)[] = [];
+  const failureListeners: ((failure: ExecutionFailure) => void)[] = [];
+
+  /** Tells listeners (Error-IQ) about a run that failed or timed out; they return at once. */
+  function reportFailure(organizationId: string, workflowId: string, executionId: string, result: RunResult): void {
+    if (result.status !== 'failed' && result.status !== 'timed_out') return;
+    const failedSteps = result.steps.filter((s) => s.status === 'failed');
+    for (const listener of failureListeners) {
+      listener({ organizationId, workflowId, executionId, status: result.status, error: result.error, failedSteps });
+    }
+  }
 
   const remember = <V>(map: Map<string, V>, key: string, value: V) => {
     if (map.size >= CACHE_MAX) map.clear();
@@ -246,6 +267,7 @@ export function createExecutionsService(deps: ExecutionsServiceDeps) {
         ...result,
       });
       executionsFinished.inc({ status: result.status, path: 'inline' });
+      reportFailure(request.organizationId, request.workflowId, id, result);
       return { status: result.status, output: result.output, error: result.error };
     },
   };
@@ -383,6 +405,7 @@ export function createExecutionsService(deps: ExecutionsServiceDeps) {
       const saved = await repo.completeExecution(db, id, workerId, result);
       if (saved) {
         executionsFinished.inc({ status: result.status, path: 'worker' });
+        reportFailure(claimed.organizationId, claimed.workflowId, id, result);
         await publish(id, { type: 'status', executionId: id, status: result.status });
       } else log.warn({ executionId: id }, 'execution result discarded: the run was taken over after a missed heartbeat');
     } finally {
@@ -431,6 +454,7 @@ export function createExecutionsService(deps: ExecutionsServiceDeps) {
       running.delete(id);
     }
     if (await repo.completeExecution(db, id, workerId, result)) {
+      reportFailure(workflow.organizationId, workflow.id, id, result);
       await publish(id, { type: 'status', executionId: id, status: result.status });
     }
     if (result.status !== 'succeeded') {
@@ -465,6 +489,11 @@ export function createExecutionsService(deps: ExecutionsServiceDeps) {
   return {
     workerId,
     processExecution,
+
+    /** Registers a listener for runs that failed or timed out (Error-IQ); it must not throw or wait. */
+    onFailure(listener: (failure: ExecutionFailure) => void): void {
+      failureListeners.push(listener);
+    },
 
     /**
      * `POST /api/workflows/:id/execute`: validates, inserts pending and queues; with `wait`, waits
@@ -544,6 +573,7 @@ export function createExecutionsService(deps: ExecutionsServiceDeps) {
       );
       await finished.write({ ...newExecution(workflow, version, 'webhook', input, id), ...result });
       executionsFinished.inc({ status: result.status, path: 'inline' });
+      reportFailure(workflow.organizationId, workflow.id, id, result);
       if (result.status !== 'succeeded') {
         return { kind: 'failed', error: result.error ?? { code: 'failed', message: 'The workflow failed' }, executionId: id };
       }
