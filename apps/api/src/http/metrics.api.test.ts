@@ -1,10 +1,14 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import request from 'supertest';
+import { parse } from 'yaml';
 import type { Express } from 'express';
 import { createApp, createServices, type Services } from '../app';
 import { startAiUpstream, type AiUpstream } from '../../test/ai-upstream';
 import { createTestDatabase, type TestDatabase } from '../../test/db';
 import { registerOwner, type SignedInUser } from '../../test/factories';
 import { testConfig, testDeps } from '../../test/test-app';
+import { registry } from '../lib/metrics';
 
 /** The value of one sample in Prometheus text, 0 when the series is absent. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number {
@@ -181,6 +185,19 @@ describe('GET /metrics (Prometheus, real traffic)', () => {
     expect(proxied.status).toBe(404);
     expect(proxied.body).toMatchObject({ code: 'route_not_found' });
     expect(proxied.text).not.toContain('auterity_');
+  });
+
+  it('alert rules (monitoring/alerts.yml) only use series this process exports', async () => {
+    const file = path.resolve(__dirname, '../../../../monitoring/alerts.yml');
+    const rules = (
+      parse(readFileSync(file, 'utf8')) as { groups: { rules: { alert: string; expr: string }[] }[] }
+    ).groups.flatMap((g) => g.rules);
+    const exported = new Set((await registry.getMetricsAsJSON()).map((m) => m.name));
+    const used = new Set(rules.flatMap((r) => r.expr.match(/\b(auterity|nodejs|process)_[a-z0-9_]+/g) ?? []));
+
+    expect(rules.length).toBeGreaterThanOrEqual(10);
+    expect(used.size).toBeGreaterThanOrEqual(10);
+    for (const name of used) expect([name, name.replace(/_(bucket|count|sum)$/, '')].some((n) => exported.has(n))).toBe(true);
   });
 
   it('refuses a METRICS_TOKEN too short to be a secret', () => {
