@@ -1002,6 +1002,8 @@ async function main() {
 
   console.log('');
   const studio = await measureStudio();
+  console.log('');
+  const analytics = await measureAnalytics();
 
   const file = writeResults({
     startedAt,
@@ -1022,6 +1024,7 @@ async function main() {
     queued,
     gateway,
     studio,
+    analytics,
   });
   console.log(`results: ${path.relative(ROOT, file)} (and bench/results/latest.json)`);
 }
@@ -1038,6 +1041,30 @@ async function measureStudio() {
   const { code } = await entry.exited;
   try {
     if (code !== 0) return { error: `bench/studio.mjs exited with ${code}` };
+    return JSON.parse(readFileSync(jsonFile, 'utf8'));
+  } catch (err) {
+    return { error: err instanceof Error ? err.message : String(err) };
+  } finally {
+    rmSync(jsonFile, { force: true });
+  }
+}
+
+/**
+ * Analytics endpoints at volume (bench/analytics.mjs: seeds 1,000,000 requests and 100,000
+ * executions into a database of its own; needs DATABASE_URL). A failed run is reported, not fatal.
+ */
+async function measureAnalytics() {
+  const jsonFile = path.join(os.tmpdir(), `auterity-analytics-bench-${process.pid}.json`);
+  const services = Object.fromEntries(
+    ['DATABASE_URL', 'REDIS_URL'].filter((k) => process.env[k]).map((k) => [k, process.env[k]]),
+  );
+  const entry = spawnTracked('analytics', process.execPath, [path.resolve(BENCH_DIR, 'analytics.mjs'), '--json', jsonFile], {
+    env: baseEnv(services),
+    inherit: true,
+  });
+  const { code } = await entry.exited;
+  try {
+    if (code !== 0) return { error: `bench/analytics.mjs exited with ${code}` };
     return JSON.parse(readFileSync(jsonFile, 'utf8'));
   } catch (err) {
     return { error: err instanceof Error ? err.message : String(err) };
