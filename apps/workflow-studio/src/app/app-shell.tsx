@@ -21,6 +21,8 @@ const NAV_ITEMS: readonly NavItem[] = [
   { to: '/dashboard', label: 'Dashboard', icon: 'dashboard' },
   { to: '/workflows', label: 'Workflows', icon: 'workflows', testId: 'workflows-nav' },
   { to: '/executions', label: 'Executions', icon: 'executions', testId: 'executions-nav' },
+  { to: '/analytics', label: 'Analytics', icon: 'analytics', testId: 'analytics-nav' },
+  { to: '/errors', label: 'Errors', icon: 'errors', testId: 'errors-nav' },
   { to: '/ai', label: 'AI', icon: 'ai', testId: 'ai-nav' },
   { to: '/credentials', label: 'Credentials', icon: 'credentials' },
   { to: '/api-keys', label: 'API keys', icon: 'apiKeys', permission: 'api_keys:manage' },

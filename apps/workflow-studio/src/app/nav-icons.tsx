@@ -22,6 +22,21 @@ function Icon({ children }: { children: ReactNode }) {
 }
 
 export const NAV_ICONS = {
+  analytics: (
+    <Icon>
+      <path d="M4 20V10" />
+      <path d="M10 20V4" />
+      <path d="M16 20v-7" />
+      <path d="M22 20H2" />
+    </Icon>
+  ),
+  errors: (
+    <Icon>
+      <path d="M12 3 2 20h20L12 3Z" />
+      <path d="M12 10v4" />
+      <path d="M12 17h.01" />
+    </Icon>
+  ),
   dashboard: (
     <Icon>
       <rect x="3" y="3" width="7" height="9" rx="1.5" />

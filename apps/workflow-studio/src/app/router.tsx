@@ -60,6 +60,21 @@ export const router = createBrowserRouter([
         lazy: async () => ({ Component: (await import('./routes/execution-detail-route')).ExecutionDetailRoute }),
       },
       {
+        path: '/analytics',
+        ErrorBoundary: RouteError,
+        lazy: async () => ({ Component: (await import('./routes/analytics-route')).AnalyticsRoute }),
+      },
+      {
+        path: '/errors',
+        ErrorBoundary: RouteError,
+        lazy: async () => ({ Component: (await import('./routes/errors-route')).ErrorsRoute }),
+      },
+      {
+        path: '/errors/:groupId',
+        ErrorBoundary: RouteError,
+        lazy: async () => ({ Component: (await import('./routes/error-detail-route')).ErrorDetailRoute }),
+      },
+      {
         path: '/credentials',
         ErrorBoundary: RouteError,
         lazy: async () => ({ Component: (await import('./routes/credentials-route')).CredentialsRoute }),

@@ -11,6 +11,7 @@ describe('normalizeMessage', () => {
     ['Timed out after 30000 ms at 2026-01-05T10:00:00Z', 'Timed out after <n> ms at <time>'],
     ['Object 5f2b9c0e1a7d not found', 'Object <id> not found'],
     ['  many   spaces  ', 'many spaces'],
+    ['Blocked request to 127.0.0.1:9: port 9 is not allowed', 'Blocked request to <host>: port <n> is not allowed'],
   ])('%s', (message, title) => {
     expect(normalizeMessage(message)).toBe(title);
   });

@@ -51,6 +51,7 @@ const VARIABLE_PARTS: readonly [RegExp, string | ((match: string) => string)][] 
   [/\b[\w.+-]+@[\w-]+\.[\w.-]+\b/g, '<email>'],
   [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<id>'],
   [/\b\d{4}-\d{2}-\d{2}[T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?/g, '<time>'],
+  [/\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b/g, '<host>'],
   [/"[^"]*"|'[^']*'|`[^`]*`/g, '<value>'],
   // Long hex strings with a digit (hashes, object ids); plain words stay.
   [/\b(0x)?[0-9a-f]{6,}\b/gi, (match) => (/\d/.test(match) ? '<id>' : match)],

@@ -1,0 +1,137 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+
+const PASSWORD = 'a calm and long passphrase';
+const SHOTS = process.env.E2E_SCREENSHOT_DIR ?? 'test-results';
+
+/** Serious or critical axe findings (WCAG 2.1 A/AA) on the page as it is. */
+async function blockingAxeFindings(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+function twoNodes(second: { id: string; type: string; config: Record<string, unknown> }) {
+  return {
+    version: 1,
+    nodes: [
+      { id: 'start', type: 'trigger.manual', position: { x: 0, y: 80 }, data: { config: {} } },
+      { id: second.id, type: second.type, position: { x: 280, y: 80 }, data: { config: second.config } },
+    ],
+    edges: [{ id: 'e0', source: 'start', target: second.id }],
+  };
+}
+
+// One owner and one page for the whole file, in order: sign-in routes are rate limited per IP.
+test.describe.configure({ mode: 'serial' });
+let page: Page;
+let token = '';
+let failingWorkflowId = '';
+const errors: string[] = [];
+
+async function go(path: string) {
+  await page.evaluate((to) => {
+    window.history.pushState(null, '', to);
+    window.dispatchEvent(new PopStateEvent('popstate'));
+  }, path);
+}
+
+async function createWorkflow(name: string, second: Parameters<typeof twoNodes>[0]): Promise<string> {
+  const created = await page.request.post('/api/workflows', {
+    headers: { authorization: `Bearer ${token}` },
+    data: { name, canvasData: twoNodes(second) },
+  });
+  expect(created.status(), await created.text()).toBe(201);
+  return ((await created.json()) as { id: string }).id;
+}
+
+async function run(workflowId: string): Promise<string> {
+  const res = await page.request.post(`/api/workflows/${workflowId}/execute?wait=15`, {
+    headers: { authorization: `Bearer ${token}` },
+    data: { input: {} },
+  });
+  expect(res.ok(), await res.text()).toBe(true);
+  return ((await res.json()) as { status: string }).status;
+}
+
+test.beforeAll(async ({ browser }) => {
+  page = await (await browser.newContext()).newPage();
+  page.on('pageerror', (err) => errors.push(err.message));
+  const email = `insights-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+  const registered = await page.request.post('/api/auth/register', {
+    data: { organizationName: 'Acme Insights', email, password: PASSWORD, firstName: 'Grace' },
+  });
+  expect(registered.status(), await registered.text()).toBe(201);
+  token = ((await registered.json()) as { token: string }).token;
+  // A call to an internal address fails (the SSRF guard) the same way whatever the path.
+  failingWorkflowId = await createWorkflow('Sync orders', {
+    id: 'fetch',
+    type: 'http.request',
+    config: { method: 'GET', url: 'http://127.0.0.1:9/orders/{{ $trigger.id }}' },
+  });
+  const okWorkflow = await createWorkflow('Say hello', { id: 'say', type: 'text', config: { text: 'hello' } });
+  expect(await run(failingWorkflowId)).toBe('failed');
+  expect(await run(failingWorkflowId)).toBe('failed');
+  expect(await run(okWorkflow)).toBe('succeeded');
+  await page.goto('/dashboard');
+});
+
+test.afterAll(async () => {
+  await page.context().close();
+});
+
+test.afterEach(() => {
+  expect(errors).toEqual([]);
+});
+
+test('the analytics dashboard charts runs, requests and AI use, and drills down to failed runs', async () => {
+  await page.getByTestId('analytics-nav').click();
+
+  await expect(page.getByRole('heading', { name: 'Analytics', level: 1 })).toBeVisible();
+  await expect(page.getByTestId('stat-executions')).toContainText('3');
+  await expect(page.getByTestId('stat-success-rate')).toContainText('33.3%');
+  await expect(page.getByTestId('analytics-executions').locator('.recharts-wrapper')).toBeVisible();
+  await expect(page.getByTestId('analytics-requests').locator('.recharts-wrapper')).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Failing nodes' })).toContainText('fetch');
+  await page.getByTestId('analytics-range').selectOption('7d');
+  await expect(page).toHaveURL(/range=7d/);
+  await expect(page.getByTestId('stat-executions')).toContainText('3');
+  expect(await blockingAxeFindings(page)).toEqual([]);
+  await page.screenshot({ path: `${SHOTS}/analytics-dashboard.png`, fullPage: true });
+
+  await page.getByTestId('drill-failed-runs').first().click();
+
+  await expect(page).toHaveURL(new RegExp(`/executions\\?workflowId=${failingWorkflowId}&status=failed`));
+  await expect(page.getByRole('heading', { name: 'Executions', level: 1 })).toBeVisible();
+});
+
+test('the Error-IQ inbox groups the two failures, explains them, and resolve/regression work', async () => {
+  await go('/errors');
+
+  const rows = page.getByTestId('error-group-row');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText('http.request');
+  await expect(rows.first()).toContainText('2');
+  await expect(rows.first().locator('svg.sparkline')).toBeVisible();
+  expect(await blockingAxeFindings(page)).toEqual([]);
+  await page.screenshot({ path: `${SHOTS}/errors-inbox.png`, fullPage: true });
+
+  await rows.first().getByTestId('error-group-link').click();
+  await expect(page.getByTestId('occurrence-row')).toHaveCount(2);
+  await expect(page.getByTestId('occurrence-execution-link').first()).toHaveAttribute('href', /\/executions\//);
+  await page.getByRole('button', { name: 'Explain' }).click();
+  await expect(page.getByTestId('error-explanation')).toContainText(/internal/i);
+  expect(await blockingAxeFindings(page)).toEqual([]);
+  await page.screenshot({ path: `${SHOTS}/error-detail.png`, fullPage: true });
+
+  await page.getByRole('button', { name: 'Resolve' }).click();
+  await expect(page.getByRole('button', { name: 'Reopen' })).toBeVisible();
+  expect(await run(failingWorkflowId)).toBe('failed');
+  await page.reload();
+
+  await expect(page.getByText('Regressed 1×')).toBeVisible();
+  await expect(page.getByTestId('occurrence-row')).toHaveCount(3);
+  await page.getByTestId('occurrence-execution-link').first().click();
+  await expect(page).toHaveURL(/\/executions\/[0-9a-f-]{36}$/);
+});
