@@ -182,8 +182,8 @@ const EnvSchema = z.object({
   SHUTDOWN_DRAIN_MS: z.coerce.number({ message: 'must be a number' }).int().min(0).max(120_000).default(0),
   /** Bearer token Prometheus sends to GET /metrics; unset: /metrics answers loopback only. */
   METRICS_TOKEN: z.string().trim().min(16, { message: 'must be at least 16 characters' }).optional(),
-  /** `npm run worker` serves GET /metrics and GET /health on this port (the API uses PORT). */
-  METRICS_PORT: positiveInt(65_535).default(9464),
+  /** `npm run worker` serves GET /metrics and GET /health on this port (the API uses PORT); 0: off. */
+  METRICS_PORT: z.coerce.number({ message: 'must be a number' }).int().min(0).max(65_535).default(9464),
   /** Built studio to serve at `/`; defaults to apps/workflow-studio/dist. */
   STUDIO_DIR: z.string().min(1).optional(),
   /** Number of reverse proxies in front of us whose X-Forwarded-For we trust (0: none). */

@@ -158,6 +158,21 @@ function workerProbeApp(config: Config, log: Logger) {
   return app;
 }
 
+/**
+ * Listens on METRICS_PORT (0: off). A port already taken (a second worker on one machine) is a
+ * warning, not a failure: in containers each worker has its own, and its liveness probe would notice.
+ */
+async function startWorkerProbes(config: Config, log: Logger) {
+  if (config.metrics.workerPort === 0) return undefined;
+  try {
+    return await listen(workerProbeApp(config, log), config.metrics.workerPort, config.host);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    log.warn({ metricsPort: config.metrics.workerPort }, 'METRICS_PORT is in use: this worker serves no /health or /metrics');
+    return undefined;
+  }
+}
+
 /** `npm run worker`: runs queued executions, schedules and the reconciler; no HTTP. */
 async function work(config: Config, log: Logger): Promise<void> {
   if (!config.redisUrl || !config.database.url) {
@@ -167,7 +182,7 @@ async function work(config: Config, log: Logger): Promise<void> {
   const { context, deps } = await buildDeps(config, log, () => shuttingDown);
   const services = createServices(deps);
   services.executions.startWorker();
-  const probes = await listen(workerProbeApp(config, log), config.metrics.workerPort, config.host);
+  const probes = await startWorkerProbes(config, log);
   log.info(
     {
       workerId: services.executions.workerId,
@@ -181,7 +196,7 @@ async function work(config: Config, log: Logger): Promise<void> {
     shuttingDown = true;
     log.info({ signal }, 'worker stopping: finishing running executions');
     await services.executions.stop(config.shutdownTimeoutMs);
-    await probes.stop(1000);
+    await probes?.stop(1000);
     await context.close();
     log.info('worker stopped');
     log.flush();
