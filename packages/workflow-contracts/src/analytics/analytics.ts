@@ -62,6 +62,9 @@ export const AnalyticsQuerySchema = z
     scope: z.enum(['organization', 'platform']).default('organization'),
   })
   .superRefine((q, ctx) => {
+    // Refinements run even when a field failed its own check: leave malformed dates to that check.
+    if ([q.from, q.to].some((d) => d !== undefined && Number.isNaN(Date.parse(d)))) return;
+    if (q.bucket !== undefined && !(q.bucket in BUCKET_MS)) return;
     const range = resolveAnalyticsRange(q);
     const span = Date.parse(range.to) - Date.parse(range.from);
     if (span <= 0) {

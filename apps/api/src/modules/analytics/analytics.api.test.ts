@@ -139,6 +139,7 @@ describe('analytics (API, real database)', () => {
       expect(tooMany.body.details.issues[0].path).toBe('query.bucket');
       expect((await request(app).get('/api/analytics/requests?from=2020-01-01T00:00:00Z').set(auth())).status).toBe(400);
       expect((await request(app).get('/api/analytics/requests?bucket=week').set(auth())).status).toBe(400);
+      expect((await request(app).get('/api/analytics/requests?from=yesterday').set(auth())).status).toBe(400);
       expect((await request(app).get('/api/analytics/requests?scope=platform').set(auth())).status).toBe(403);
       expect((await request(app).get('/api/analytics/requests')).status).toBe(401);
 
@@ -386,6 +387,10 @@ describe('analytics (API, real database)', () => {
       ]);
 
       const deleted = await services.analytics.applyRetention();
+      services.retention.start(3_600_000);
+      services.retention.start(3_600_000);
+      services.retention.stop();
+      await services.retention.settled();
 
       expect(deleted).toBeGreaterThanOrEqual(1);
       const { rows } = await test.db.query<{ organization_id: string; endpoint: string }>(

@@ -84,6 +84,7 @@ export function createInsightServices(
   });
   core.executions.onFailure((failure) => captureExecutionFailure(errorIq, failure));
   let timer: NodeJS.Timeout | undefined;
+  let inFlight: Promise<unknown> = Promise.resolve();
   return {
     requests,
     analytics,
@@ -92,8 +93,9 @@ export function createInsightServices(
     retention: {
       start(intervalMs = RETENTION_INTERVAL_MS): void {
         if (timer) return;
-        const run = () =>
-          void analytics.applyRetention().catch((err: unknown) => log.warn({ err }, 'analytics retention failed'));
+        const run = () => {
+          inFlight = analytics.applyRetention().catch((err: unknown) => log.warn({ err }, 'analytics retention failed'));
+        };
         timer = setInterval(run, intervalMs);
         timer.unref();
         run();
@@ -101,6 +103,10 @@ export function createInsightServices(
       stop(): void {
         if (timer) clearInterval(timer);
         timer = undefined;
+      },
+      /** Resolves when the run in progress (if any) has ended. */
+      async settled(): Promise<void> {
+        await inFlight;
       },
     },
   };

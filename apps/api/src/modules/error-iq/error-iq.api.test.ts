@@ -7,6 +7,7 @@ import { createApp, createServices, type Services } from '../../app';
 import { createTestDatabase, type TestDatabase } from '../../../test/db';
 import { addMember, registerOwner, type SignedInUser } from '../../../test/factories';
 import { memoryMailer, testConfig, testDeps } from '../../../test/test-app';
+import { startAiUpstream } from '../../../test/ai-upstream';
 import { countAlerts } from './error-iq.repo';
 
 function graph(nodes: { id: string; type: string; config?: Record<string, unknown> }[], edges: [string, string][] = []) {
@@ -316,6 +317,55 @@ describe('Error-IQ (API, real database)', () => {
       expect(res.body.explanation.fixes.join(' ')).toMatch(/fallback/i);
       const again = await request(app).get(`/api/errors/${group?.id}`).set(auth());
       expect(again.body.explanation).toEqual(res.body.explanation);
+    });
+
+    it('asks a hosted model through the AI router when the organization has one, and keeps the hints when it fails', async () => {
+      const up = await startAiUpstream();
+      try {
+        const org = await registerOwner(app);
+        const key = await request(app)
+          .post('/api/credentials')
+          .set(auth(org))
+          .send({
+            name: 'openai',
+            type: 'api_key',
+            data: { apiKey: 'sk-test-explain-0000', provider: 'openai', baseUrl: `${up.url}/openai/v1` },
+          });
+        expect(key.status).toBe(201);
+        services.errorIq.capture({
+          source: 'step',
+          organizationId: org.user.organizationId,
+          errorType: 'http_error',
+          message: 'Upstream answered 401 Unauthorized',
+          location: 'http.request',
+        });
+        await services.errorIq.flush();
+        const id = (await request(app).get('/api/errors').set(auth(org))).body.items[0].id as string;
+        up.script('openai', {
+          text: 'Diagnosis: the upstream key was revoked.\n- Rotate the key in Credentials\n- Run the workflow again',
+        });
+
+        const explained = await request(app).post(`/api/errors/${id}/explain`).set(auth(org));
+
+        expect(explained.status).toBe(200);
+        expect(explained.body.explanation).toMatchObject({
+          source: 'model',
+          diagnosis: 'the upstream key was revoked.',
+          fixes: ['Rotate the key in Credentials', 'Run the workflow again'],
+        });
+        expect(explained.body.explanation.model).toMatch(/^openai\//);
+        const prompt = JSON.stringify(up.requests.at(-1)?.body ?? '');
+        expect(prompt).toContain('Upstream answered <n> Unauthorized');
+
+        up.script('openai', { status: 500 }, { status: 500 }, { status: 500 }, { status: 500 });
+        const fallback = await request(app).post(`/api/errors/${id}/explain`).set(auth(org));
+
+        expect(fallback.status).toBe(200);
+        expect(fallback.body.explanation).toMatchObject({ source: 'rules', model: null });
+        expect(fallback.body.explanation.diagnosis).toMatch(/credentials/);
+      } finally {
+        await up.close();
+      }
     });
   });
 });
