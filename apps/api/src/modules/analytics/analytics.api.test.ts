@@ -8,6 +8,7 @@ import { registerOwner, type SignedInUser } from '../../../test/factories';
 import type { Database } from '../../lib/db';
 import { insertApiRequests, type ApiRequestRow } from './analytics.repo';
 import { percentileFromHistogram } from './analytics.service';
+import { registry } from '../../lib/metrics';
 import { createRequestRecorder } from './request-recorder';
 
 const HOUR = '2026-01-05T10';
@@ -332,6 +333,9 @@ describe('analytics (API, real database)', () => {
       expect(recorder.stats()).toEqual({ buffered: 0, written: 1000, dropped: 4000, failed: 0 });
       expect(statements).toBeLessThanOrEqual(3);
       expect(log.text()).toContain('request analytics buffer full');
+      expect(await registry.getSingleMetricAsString('auterity_request_analytics_rows_total')).toMatch(
+        /outcome="dropped"\} [1-9]/,
+      );
       const { rows } = await test.db.query<{ n: string; requests: string }>(
         `SELECT (SELECT count(*) FROM api_requests WHERE endpoint = '/api/burst') AS n,
                 (SELECT sum(requests) FROM api_request_rollups WHERE endpoint = '/api/burst') AS requests`,

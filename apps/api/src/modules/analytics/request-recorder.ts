@@ -1,9 +1,19 @@
 import type { RequestHandler } from 'express';
 import { actorOfResponse } from '../../http/define-route';
+import { Counter } from 'prom-client';
 import { createBatcher } from '../../lib/batcher';
+import { registry } from '../../lib/metrics';
 import type { Database } from '../../lib/db';
 import type { Logger } from '../../lib/logger';
 import { insertApiRequests, type ApiRequestRow } from './analytics.repo';
+
+/** Request analytics rows by outcome: `written`, `dropped` (buffer full) or `failed` (a batch the database refused). */
+const recorderRows = new Counter({
+  name: 'auterity_request_analytics_rows_total',
+  help: 'Request analytics rows by outcome: written, dropped (buffer full) or failed (batch refused)',
+  labelNames: ['outcome'] as const,
+  registers: [registry],
+});
 
 export interface RequestRecorderOptions {
   /** Rows waiting to be written; beyond it rows are dropped and counted. */
@@ -34,8 +44,10 @@ export function createRequestRecorder(db: Database, log: Logger, options: Reques
     try {
       await insertApiRequests(db, rows);
       stats.written += rows.length;
+      recorderRows.inc({ outcome: 'written' }, rows.length);
     } catch (err) {
       stats.failed += rows.length;
+      recorderRows.inc({ outcome: 'failed' }, rows.length);
       log.warn({ err, rows: rows.length, failedTotal: stats.failed }, 'could not write request analytics');
     }
   }, options.maxBatch ?? 500);
@@ -50,6 +62,7 @@ export function createRequestRecorder(db: Database, log: Logger, options: Reques
     record(row: ApiRequestRow): void {
       if (stats.buffered >= maxBuffered) {
         stats.dropped += 1;
+        recorderRows.inc({ outcome: 'dropped' });
         const nowMs = Date.now();
         if (nowMs - lastDropLog > 10_000) {
           lastDropLog = nowMs;

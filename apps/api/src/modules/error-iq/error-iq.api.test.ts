@@ -8,7 +8,11 @@ import { createTestDatabase, type TestDatabase } from '../../../test/db';
 import { addMember, registerOwner, type SignedInUser } from '../../../test/factories';
 import { memoryMailer, testConfig, testDeps } from '../../../test/test-app';
 import { startAiUpstream } from '../../../test/ai-upstream';
+import { createGuardedHttpClient } from '../../lib/http-client';
+import { createEncryptor } from '../../lib/crypto';
+import { captureLogger } from '../../../test/test-app';
 import { countAlerts } from './error-iq.repo';
+import { createErrorIqService } from './error-iq.service';
 
 function graph(nodes: { id: string; type: string; config?: Record<string, unknown> }[], edges: [string, string][] = []) {
   return {
@@ -196,6 +200,34 @@ describe('Error-IQ (API, real database)', () => {
       expect((await request(app).post(`/api/errors/${list.items[0]?.id}/resolve`).set(auth(viewer))).status).toBe(403);
       expect((await request(app).get(`/api/errors/${randomUUID()}`).set(auth())).status).toBe(404);
     });
+  });
+
+  it('drops captures past its queue bound, counted and logged, without waiting', async () => {
+    const logs = captureLogger('warn');
+    const small = createErrorIqService({
+      db: test.db,
+      log: logs.log,
+      outbound: createGuardedHttpClient(),
+      mailer: memoryMailer(),
+      encryptor: createEncryptor(new Map([['k1', Buffer.alloc(32, 9)]]), 'k1'),
+      publicUrl: 'http://studio.test',
+      queueMax: 1,
+    });
+
+    for (let i = 0; i < 5; i++) {
+      small.capture({
+        source: 'api',
+        organizationId: owner.user.organizationId,
+        errorType: 'Error',
+        message: `burst ${i}`,
+        location: 'GET /burst',
+      });
+    }
+    await small.flush();
+
+    expect(small.stats()).toEqual({ queued: 0, dropped: 3 });
+    expect(logs.text()).toContain('error capture queue full');
+    expect((await groups('?q=burst')).items[0]?.occurrences).toBe(2);
   });
 
   describe('alerts', () => {

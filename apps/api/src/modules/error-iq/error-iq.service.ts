@@ -23,6 +23,15 @@ import { modelKey } from '../ai/router';
 import { explainByRules, type ExplainInput } from './explain-rules';
 import { fingerprintOf, normalizeMessage, scrubContext, scrubText } from './fingerprint';
 import * as repo from './error-iq.repo';
+import { Counter } from 'prom-client';
+import { registry } from '../../lib/metrics';
+
+const captures = new Counter({
+  name: 'auterity_error_captures_total',
+  help: 'Errors captured by Error-IQ, by outcome: recorded, dropped (queue full) or failed (not stored)',
+  labelNames: ['outcome'] as const,
+  registers: [registry],
+});
 
 /** One failure to capture, from the error handler or the executions module. */
 export interface CapturedError {
@@ -218,7 +227,13 @@ export function createErrorIqService(deps: ErrorIqDeps) {
     while (queue.length > 0) {
       const next = queue.shift();
       if (!next) break;
-      await record(next).catch((err: unknown) => log.error({ err }, 'could not record a captured error'));
+      await record(next).then(
+        () => captures.inc({ outcome: 'recorded' }),
+        (err: unknown) => {
+          captures.inc({ outcome: 'failed' });
+          log.error({ err }, 'could not record a captured error');
+        },
+      );
     }
     draining = null;
   }
@@ -298,6 +313,7 @@ export function createErrorIqService(deps: ErrorIqDeps) {
     capture(e: CapturedError): void {
       if (queue.length >= queueMax) {
         dropped += 1;
+        captures.inc({ outcome: 'dropped' });
         if (dropped === 1 || dropped % 1000 === 0) log.warn({ dropped }, 'error capture queue full: errors dropped');
         return;
       }
