@@ -64,6 +64,25 @@ export function createMemoryQueue(): ExecutionQueue {
 }
 
 const QUEUE_NAME = 'executions';
+/** Longest an enqueue may wait for Redis; the execution is in Postgres already, the reconciler re-queues it. */
+const ENQUEUE_TIMEOUT_MS = 2000;
+/** Connection states after a connection was lost (not the first connect at startup). */
+const LOST = new Set(['reconnecting', 'close', 'end']);
+
+/** Rejects when `promise` has not settled within `ms`. */
+function within<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Closes a connection: politely when connected, at once when Redis is away (QUIT would wait for it). */
+async function end(connection: Redis): Promise<void> {
+  if (connection.status === 'ready') await connection.quit().catch(() => connection.disconnect());
+  else connection.disconnect();
+}
 
 /**
  * BullMQ queue on Redis. The job id is the execution id, so re-enqueuing (the reconciler) never
@@ -79,12 +98,21 @@ export function createBullQueue(
     connection,
     defaultJobOptions: { removeOnComplete: true, removeOnFail: 1000, attempts: 1 },
   });
+  // Without a listener BullMQ prints each connection error, stack and all, to stderr.
+  queue.on('error', () => undefined);
   let worker: Worker | undefined;
   let workerConnection: Redis | undefined;
   return {
     kind: 'bullmq',
     async enqueue(id, retry) {
-      await queue.add('run', { executionId: id }, { jobId: retry ? `${id}_${retry}` : id });
+      // With Redis away, ioredis would hold the command (and the request behind it) for as long as
+      // the outage lasts: fail fast instead. A late add that still lands is harmless (same job id).
+      if (LOST.has(connection.status)) throw new Error('Redis is not connected');
+      await within(
+        queue.add('run', { executionId: id }, { jobId: retry ? `${id}_${retry}` : id }),
+        ENQUEUE_TIMEOUT_MS,
+        'Redis did not take the job in time',
+      );
     },
     startWorker(handler, concurrency) {
       workerConnection = new Redis(redisUrl, { maxRetriesPerRequest: null });
@@ -104,9 +132,9 @@ export function createBullQueue(
         await Promise.race([worker.close(), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
         await worker.close(true).catch(() => undefined);
       }
-      await workerConnection?.quit().catch(() => workerConnection?.disconnect());
+      if (workerConnection) await end(workerConnection);
       await queue.close().catch(() => undefined);
-      await connection.quit().catch(() => connection.disconnect());
+      await end(connection);
     },
     async depth() {
       const counts = await queue.getJobCounts('wait', 'active', 'delayed', 'prioritized');

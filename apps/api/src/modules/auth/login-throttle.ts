@@ -20,9 +20,18 @@ export interface LoginThrottle {
 }
 
 export function createLoginThrottle(options: { perAccount: number; perIp: number; redis?: Redis }): LoginThrottle {
+  // On Redis, with per-process counters as insurance: while Redis is away sign-in keeps working
+  // (and keeps counting failures) instead of failing with 500.
   const make = (keyPrefix: string, points: number, duration: number): RateLimiterAbstract =>
     options.redis
-      ? new RateLimiterRedis({ storeClient: options.redis, keyPrefix, points, duration })
+      ? new RateLimiterRedis({
+          storeClient: options.redis,
+          keyPrefix,
+          points,
+          duration,
+          rejectIfRedisNotReady: true,
+          insuranceLimiter: new RateLimiterMemory({ keyPrefix, points, duration }),
+        })
       : new RateLimiterMemory({ keyPrefix, points, duration });
   const byAccount = make('login_fail_account', options.perAccount, ACCOUNT_WINDOW_SEC);
   const byIp = make('login_fail_ip', options.perIp, IP_WINDOW_SEC);
