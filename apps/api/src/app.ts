@@ -48,6 +48,10 @@ import { listProviderCredentials } from './modules/credentials/credentials.repo'
 import { workflowsRoutes } from './modules/workflows/workflows.routes';
 import { createWorkflowsService } from './modules/workflows/workflows.service';
 import { executionsRoutes } from './modules/executions/executions.routes';
+import { billingRoutes, STRIPE_WEBHOOK_PATH } from './modules/billing/billing.routes';
+import { createBillingService } from './modules/billing/billing.service';
+import { createPlanBook } from './modules/billing/plans';
+import { createStripeGateway } from './modules/billing/stripe-gateway';
 import { createExecutionsService } from './modules/executions/executions.service';
 import { analyticsRoutes } from './modules/analytics/analytics.routes';
 import { createInsightServices } from './modules/analytics/insights';
@@ -71,6 +75,7 @@ export interface AppDeps {
     | 'executions'
     | 'ai'
     | 'metrics'
+    | 'billing'
   >;
   log: Logger;
   db: Database;
@@ -98,6 +103,14 @@ const PROVIDER_NAMES: Record<OAuthProviderName, string> = { google: 'Google', mi
 export function createServices(deps: AppDeps) {
   const { config, db, log, redis } = deps;
   const audit = createAuditService({ db, log });
+  const billing = createBillingService({
+    db,
+    log,
+    plans: createPlanBook(config.billing.catalog),
+    audit,
+    publicUrl: config.publicUrl,
+    ...(config.billing.stripe ? { stripe: createStripeGateway(config.billing.stripe) } : {}),
+  });
   const signer = createAccessTokenSigner({
     secret: deps.secrets.jwtSecret,
     ttlSec: config.auth.accessTtlSec,
@@ -123,10 +136,11 @@ export function createServices(deps: AppDeps) {
     refreshTtlDays: config.auth.refreshTtlDays,
     publicUrl: config.publicUrl,
     platformAdminEmails: config.auth.platformAdminEmails,
+    onOrganizationCreated: (tx, organizationId) => billing.startTrialIfConfigured(tx, organizationId),
   });
   const apiKeys = createApiKeysService({ db, log });
   const authenticate = createAuthenticator({ signer, revocations, authenticateApiKey: (key) => apiKeys.authenticate(key) });
-  const members = createMembersService({ db, auth, mailer: deps.mailer, passwords, publicUrl: config.publicUrl });
+  const members = createMembersService({ db, auth, mailer: deps.mailer, passwords, publicUrl: config.publicUrl, seats: billing });
   const oauth = createOAuthService({
     db,
     auth,
@@ -138,7 +152,11 @@ export function createServices(deps: AppDeps) {
   const encryptor = createEncryptor(deps.secrets.encryptionKeys, deps.secrets.activeKeyId);
   const credentials = createCredentialsService({ db, encryptor });
   const limiter = config.rateLimits.enabled
-    ? createRateLimiter(config.rateLimits, { ...(redis ? { redis } : {}), log })
+    ? createRateLimiter(config.rateLimits, {
+        ...(redis ? { redis } : {}),
+        log,
+        planPerMinute: (organizationId) => billing.apiRequestsPerMinute(organizationId),
+      })
     : undefined;
   /** The only way to call user-chosen URLs (SSRF guard, timeouts, size cap). */
   const outbound = createGuardedHttpClient({
@@ -153,6 +171,7 @@ export function createServices(deps: AppDeps) {
     credentials,
     listProviderCredentials: (organizationId) => listProviderCredentials(db, organizationId),
     config: config.ai,
+    planBudgetUsd: (tier) => billing.aiBudgetUsd(tier),
     onBudgetAlert: (alert) =>
       void audit.record({
         action: alert.level === 100 ? 'ai.budget.exhausted' : 'ai.budget.warning',
@@ -163,7 +182,7 @@ export function createServices(deps: AppDeps) {
   });
   credentials.onChange((organizationId) => aiRouter.invalidate(organizationId));
   const ai = createAiService({ db, router: aiRouter, baseUrls: config.ai.baseUrls });
-  const workflows = createWorkflowsService({ db, encryptor, publicUrl: config.publicUrl });
+  const workflows = createWorkflowsService({ db, encryptor, publicUrl: config.publicUrl, limits: billing });
   const executions = createExecutionsService({
     db,
     log,
@@ -174,6 +193,7 @@ export function createServices(deps: AppDeps) {
     http: outbound,
     ai: deps.ai ?? createNodeAi(aiRouter),
     settings: config.executions,
+    billing,
   });
   // Request analytics and Error-IQ (they watch executions and explain with the AI router).
   const insights = createInsightServices(deps, { auth, outbound, aiRouter, executions, encryptor });
@@ -194,6 +214,7 @@ export function createServices(deps: AppDeps) {
     executions,
     aiRouter,
     ai,
+    billing,
   };
 }
 export type Services = ReturnType<typeof createServices>;
@@ -222,6 +243,7 @@ export function buildRoutes(deps: AppDeps, services: Services): RouteDefinition[
     ...aiRoutes(services.ai),
     ...gatewayRoutes({ router: services.aiRouter, executions: services.executions }),
     ...membersRoutes(services.members, { secureCookies: deps.config.isProduction }),
+    ...billingRoutes(services.billing),
     ...oauthRoutes(services.oauth, { secureCookies: deps.config.isProduction, publicUrl: deps.config.publicUrl }),
   ];
 }
@@ -258,6 +280,8 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     }),
   );
   app.get('/metrics', metricsHandler(deps.config.metrics));
+  // Stripe signs the exact bytes it sent: that route keeps its raw body (the JSON parser then skips it).
+  app.post(STRIPE_WEBHOOK_PATH, express.raw({ type: () => true, limit: deps.config.bodyLimitBytes }));
   app.use(jsonBody({ limitBytes: deps.config.bodyLimitBytes, ...deps.config.bodyLimits }));
 
   const routes = buildRoutes(deps, services);
@@ -272,6 +296,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
           return key ? services.apiKeys.cached(key) : undefined;
         },
         limiter: services.limiter,
+        admit: (actor, path) => services.billing.admit(actor, path),
         audit: (entry) => services.audit.record(entry),
       }),
     );

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { z } from 'zod';
+import type { PlanCatalog } from '@auterity/workflow-contracts';
 import { parseCidr, parseHostRule } from './lib/http-client';
+import { loadPlanCatalog, PlanCatalogError } from './modules/billing/plans';
 
 /** Secrets that appear in tutorials and our own spec; never accepted in production. */
 const KNOWN_DEFAULT_SECRETS = new Set([
@@ -212,6 +214,14 @@ const EnvSchema = z.object({
   RATE_LIMIT_IP_PER_MIN: positiveInt(1_000_000_000).default(600),
   /** Requests per minute per client IP on sign-in, registration, reset and invite routes. */
   RATE_LIMIT_AUTH_PER_MIN: positiveInt(1_000_000_000).default(30),
+  /** A JSON plan catalog replacing the bundled apps/api/config/plans.json (validated at startup). */
+  PLANS_FILE: z.string().min(1).optional(),
+  /** Stripe secret key (`sk_…`); with STRIPE_WEBHOOK_SECRET it enables checkout, the portal and webhooks. */
+  STRIPE_SECRET_KEY: z.string().min(1).optional(),
+  /** Signing secret of the Stripe webhook endpoint (`whsec_…`). */
+  STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** How often billing periods are rolled over (due subscriptions renew, downgrades and cancellations apply). */
+  BILLING_ROLLOVER_INTERVAL_MS: positiveInt(86_400_000).default(60_000),
   /** Requests per minute per user or API key. */
   RATE_LIMIT_ACTOR_PER_MIN: positiveInt(1_000_000_000).default(600),
   /** Requests per minute per organization, all its users and API keys together. */
@@ -325,6 +335,13 @@ export interface Config {
   /** Only providers with both a client id and secret appear here. */
   readonly oauth: Readonly<Partial<Record<OAuthProviderName, OAuthProviderConfig>>>;
 }
+  /** Plans, metering and payments (see modules/billing). */
+  readonly billing: {
+    readonly catalog: PlanCatalog;
+    readonly rolloverIntervalMs: number;
+    /** Present only when both Stripe settings are. */
+    readonly stripe?: { readonly secretKey: string; readonly webhookSecret: string };
+  };
 
 /** A configuration problem, worded as one line that names the variable. */
 export class ConfigError extends Error {
@@ -342,6 +359,15 @@ function oauthProviders(env: z.infer<typeof EnvSchema>): Partial<Record<OAuthPro
   if (env.OAUTH_GOOGLE_CLIENT_ID && env.OAUTH_GOOGLE_CLIENT_SECRET) {
     providers.google = {
       clientId: env.OAUTH_GOOGLE_CLIENT_ID,
+function readPlanCatalog(file: string | undefined): PlanCatalog {
+  try {
+    return loadPlanCatalog(file);
+  } catch (err) {
+    if (err instanceof PlanCatalogError) throw new ConfigError(`PLANS_FILE: ${err.message}`);
+    throw err;
+  }
+}
+
       clientSecret: env.OAUTH_GOOGLE_CLIENT_SECRET,
       issuer: env.OAUTH_GOOGLE_ISSUER,
     };
@@ -490,3 +516,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     oauth: Object.freeze(oauthProviders(env)),
   });
 }
+    billing: Object.freeze({
+      catalog: readPlanCatalog(env.PLANS_FILE),
+      rolloverIntervalMs: env.BILLING_ROLLOVER_INTERVAL_MS,
+      ...(env.STRIPE_SECRET_KEY && env.STRIPE_WEBHOOK_SECRET
+        ? { stripe: Object.freeze({ secretKey: env.STRIPE_SECRET_KEY, webhookSecret: env.STRIPE_WEBHOOK_SECRET }) }
+        : {}),
+    }),

@@ -114,6 +114,9 @@ async function serve(config: Config, log: Logger): Promise<void> {
   // Request analytics and error occurrences past each plan's retention go every hour.
   if (runsWorker) services.retention.start();
   const app = createApp(deps, services);
+  // Billing periods roll over wherever workers run; API-key request counts are flushed by every API process.
+  if (runsWorker) services.billing.startJobs(config.billing.rolloverIntervalMs);
+  services.billing.startFlush();
   const running = await listen(app, config.port, config.host);
   const url = `http://localhost:${config.port}`;
   log.info(
@@ -149,6 +152,7 @@ function workerProbeApp(config: Config, log: Logger) {
   const app = express();
   app.disable('x-powered-by');
   app.use(requestContext(log));
+    await services.billing.stop();
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', uptimeSec: Math.round(process.uptime()) });
   });
@@ -196,6 +200,7 @@ async function work(config: Config, log: Logger): Promise<void> {
     shuttingDown = true;
     log.info({ signal }, 'worker stopping: finishing running executions');
     await services.executions.stop(config.shutdownTimeoutMs);
+  services.billing.startJobs(config.billing.rolloverIntervalMs);
     await probes?.stop(1000);
     await context.close();
     log.info('worker stopped');
@@ -210,6 +215,7 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args[0] === '--build-template' && args[1]) {
     await buildTemplate(args[1]);
+    await services.billing.stop();
     return;
   }
   const config = readConfig();

@@ -239,7 +239,15 @@ describe('attack suite', () => {
     /** Authenticated write routes every member may use on their own account. */
     const SELF_SERVICE = new Set(['post /api/auth/logout', 'post /api/auth/verify-email/request']);
     /** Platform-wide settings: only platform administrators, whatever their organization role. */
-    const PLATFORM_ADMIN = new Set(['patch /api/admin/ai/models/:id', 'patch /api/admin/ai/providers/:provider']);
+    const PLATFORM_ADMIN_BODIES: Record<string, object> = {
+      'patch /api/admin/ai/models/:id': { active: false },
+      'patch /api/admin/ai/providers/:provider': { active: false },
+      'patch /api/admin/organizations/:organizationId/plan': { planId: 'enterprise' },
+      'post /api/admin/organizations/:organizationId/trial': { days: 30 },
+      'post /api/admin/organizations/:organizationId/suspend': { reason: 'attack' },
+      'post /api/admin/organizations/:organizationId/reactivate': {},
+    };
+    const PLATFORM_ADMIN = new Set(Object.keys(PLATFORM_ADMIN_BODIES));
 
     const writeRoutes = () => buildRoutes(deps, createServices(deps)).filter((r) => r.auth !== 'public' && r.method !== 'get');
 
@@ -274,11 +282,15 @@ describe('attack suite', () => {
         else expectEnvelope(res, 403, 'forbidden');
       }
       for (const key of PLATFORM_ADMIN) {
-        const [method, pattern] = key.split(' ') as ['patch', string];
-        const path = pattern.replace(':id', 'openai%2Fgpt-4o-mini').replace(':provider', 'openai');
+        const [method, pattern] = key.split(' ') as ['patch' | 'post', string];
+        const path = pattern
+          .replace(':id', 'openai%2Fgpt-4o-mini')
+          .replace(':provider', 'openai')
+          .replace(':organizationId', owner.user.organizationId);
         // Owners of an organization are not platform administrators either.
         for (const who of [viewer, owner]) {
-          const res = await request(app)[method](path).set(as(who)).send({ active: false });
+          const body = PLATFORM_ADMIN_BODIES[key] ?? {};
+          const res = await request(app)[method](path).set(as(who)).send(body);
           if (res.status !== 403) failures.push(`${key} as ${who === owner ? 'owner' : 'viewer'} → ${res.status}`);
         }
       }

@@ -68,6 +68,36 @@ describe('tenant isolation', () => {
   const ADMIN_CALLS: Record<string, { url: string; body: object }> = {
     '/api/admin/ai/models/:id': { url: '/api/admin/ai/models/openai%2Fgpt-4o-mini', body: { active: false } },
     '/api/admin/ai/providers/:provider': { url: '/api/admin/ai/providers/openai', body: { active: false } },
+    '/api/admin/organizations/:organizationId': {
+      get url() {
+        return `/api/admin/organizations/${victim.user.organizationId}`;
+      },
+      body: {},
+    },
+    '/api/admin/organizations/:organizationId/plan': {
+      get url() {
+        return `/api/admin/organizations/${victim.user.organizationId}/plan`;
+      },
+      body: { planId: 'enterprise' },
+    },
+    '/api/admin/organizations/:organizationId/trial': {
+      get url() {
+        return `/api/admin/organizations/${victim.user.organizationId}/trial`;
+      },
+      body: { days: 30 },
+    },
+    '/api/admin/organizations/:organizationId/suspend': {
+      get url() {
+        return `/api/admin/organizations/${victim.user.organizationId}/suspend`;
+      },
+      body: { reason: 'attack' },
+    },
+    '/api/admin/organizations/:organizationId/reactivate': {
+      get url() {
+        return `/api/admin/organizations/${victim.user.organizationId}/reactivate`;
+      },
+      body: {},
+    },
   };
   const urlOf = (path: string, id: string) =>
     path.replace(/:(\w+)/g, (_match, name: string) => FIXED_PARAMS[name] ?? id) + (QUERIES[path] ?? '');
@@ -290,6 +320,8 @@ describe('tenant isolation', () => {
       '/api/credentials',
       '/api/workflows',
       '/api/executions',
+      '/api/billing/subscription',
+      '/api/billing/usage',
     ]) {
       const res = await request(app).get(path).set('Authorization', `Bearer ${attacker.token}`);
 

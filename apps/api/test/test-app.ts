@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { Express } from 'express';
 import { createApp, type AppDeps } from '../src/app';
@@ -25,6 +26,10 @@ export function captureLogger(level = 'debug'): { log: Logger; lines: () => Reco
   return { log, lines, text };
 }
 
+/** The repository's plan catalog, and the tests' relaxed one. */
+export const DEFAULT_PLANS_FILE = path.join(__dirname, '..', 'config', 'plans.json');
+export const TEST_PLANS_FILE = path.join(__dirname, 'plans.test.json');
+
 export const TEST_JWT_SECRET = 'test-jwt-secret-that-is-long-enough-0123456789';
 
 /** Keeps sent mail in memory so tests can follow emailed links. */
@@ -49,6 +54,9 @@ export function testConfig(env: Record<string, string> = {}) {
     RATE_LIMIT_AUTH_PER_MIN: '100000',
     RATE_LIMIT_ACTOR_PER_MIN: '100000',
     RATE_LIMIT_ORG_PER_MIN: '100000',
+    // Free without workflow, execution, seat and API limits, so suites can create freely; the billing
+    // tests load the real catalog (DEFAULT_PLANS_FILE).
+    PLANS_FILE: TEST_PLANS_FILE,
     ...env,
   });
 }

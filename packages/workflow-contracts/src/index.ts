@@ -13,3 +13,4 @@ export * from './executions/executions';
 export * from './ai/ai';
 export * from './analytics/analytics';
 export * from './analytics/error-iq';
+export * from './billing/billing';

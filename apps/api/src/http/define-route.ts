@@ -19,6 +19,8 @@ export interface RouteRuntime {
   /** An API key this process verified moments ago, without I/O (undefined: not known). */
   authenticateCached?: (credentials: { bearer?: string; apiKey?: string }) => Actor | undefined;
   limiter?: RateLimiter;
+  /** Admits an authenticated caller's organization (suspension; plan metering); awaited only when it returns a promise. */
+  admit?: (actor: Actor, path: string) => void | Promise<void>;
   /** Records audit entries with the client's address; never throws. */
   audit?: (entry: RouteAuditEntry & { client: { ip: string; userAgent: string | null } }) => Promise<void>;
 }
@@ -126,7 +128,7 @@ function parsePart(schema: z.ZodType | undefined, value: unknown, prefix: string
  * contract (400 with field issues, 415 for a non-JSON body), call the handler once, send its DTO.
  */
 export function toExpressHandler(route: RouteDefinition, runtime: RouteRuntime = {}): RequestHandler {
-  const { authenticate, authenticateCached, limiter, audit } = runtime;
+  const { authenticate, authenticateCached, limiter, audit, admit } = runtime;
   const status = route.response.status ?? 200;
   const tier = route.rateLimit ?? 'default';
   return async (req, res) => {
@@ -157,6 +159,8 @@ export function toExpressHandler(route: RouteDefinition, runtime: RouteRuntime =
         if (limiter) await limiter.limitActor(actor, res);
       }
       responseActors.set(res, actor);
+      const admitting = admit?.(actor, route.path);
+      if (admitting) await admitting;
       if (route.permission && !hasPermission(actor, route.permission)) throw new ForbiddenError();
     }
     const schemas = route.input ?? {};

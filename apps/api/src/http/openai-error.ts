@@ -5,7 +5,7 @@ export function openAiErrorBody(status: number, code: string, message: string, p
       ? 'authentication_error'
       : status === 403
         ? 'permission_error'
-        : code === 'budget_exceeded'
+        : code === 'budget_exceeded' || code === 'plan_limit_reached'
           ? 'insufficient_quota'
           : status === 429
             ? 'rate_limit_error'

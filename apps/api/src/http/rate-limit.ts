@@ -48,7 +48,15 @@ function setHeaders(res: Response, limit: number, state: RateLimiterRes): void {
  * in-process insurance limiter that takes over while Redis is unreachable (limits stay on, per
  * process); in memory in embedded mode.
  */
-export function createRateLimiter(settings: RateLimitSettings, options: { redis?: Redis; log: Logger }): RateLimiter {
+export function createRateLimiter(
+  settings: RateLimitSettings,
+  options: {
+    redis?: Redis;
+    log: Logger;
+    /** The plan's API-key requests a minute for an organization (null: unlimited; undefined: not known yet). */
+    planPerMinute?: (organizationId: string) => number | null | undefined;
+  },
+): RateLimiter {
   let outage = false;
   const make = (keyPrefix: string, points: number): RateLimiterAbstract => {
     const memory = new RateLimiterMemory({ keyPrefix, points, duration: 60 });
@@ -138,9 +146,13 @@ export function createRateLimiter(settings: RateLimitSettings, options: { redis?
   };
 
   function actorTakes(actor: Actor) {
-    return [
+    const takes = [
       take(limiters.actor, actor.kind === 'user' ? `u:${actor.userId}` : `k:${actor.apiKeyId}`, settings.actorPerMinute),
       take(limiters.org, actor.organizationId, settings.orgPerMinute),
     ];
+    // API keys of one organization share its plan's requests a minute (the studio's sessions do not).
+    const plan = actor.kind === 'api_key' ? options.planPerMinute?.(actor.organizationId) : undefined;
+    if (typeof plan === 'number') takes.push(take(namedLimiter('plan', plan), actor.organizationId, plan));
+    return takes;
   }
 }

@@ -29,6 +29,8 @@ export const ERROR_CODES = [
   'no_model_available',
   'unsupported_request',
   'ai_provider_failed',
+  'plan_limit_reached',
+  'organization_suspended',
 ] as const;
 
 /** One of {@link ERROR_CODES}. */

@@ -17,7 +17,7 @@ import type { CatalogModel } from './catalog.repo';
 import * as catalogRepo from './catalog.repo';
 import { formatUsd, parseUsd } from './pricing';
 import { PROVIDERS, findProvider } from './providers';
-import { AiError, PLAN_AI_BUDGET_USD, modelKey, periodStart, type AiRouter } from './router';
+import { AiError, modelKey, periodStart, type AiRouter } from './router';
 import * as usageRepo from './usage.repo';
 
 const DAY_MS = 86_400_000;
@@ -167,7 +167,7 @@ export function createAiService(deps: {
         workflowId: scope === 'workflow' ? scopeId : null,
         apiKeyId: scope === 'api_key' ? scopeId : null,
       });
-      const plan = PLAN_AI_BUDGET_USD[state.tier] ?? null;
+      const plan = router.planBudget(state.tier);
       const limit = router
         .budgetLimits(
           {
@@ -201,7 +201,7 @@ export function createAiService(deps: {
           workflowId: null,
           apiKeyId: null,
         });
-        const plan = PLAN_AI_BUDGET_USD[tier] ?? null;
+        const plan = router.planBudget(tier);
         if (plan !== null && parseUsd(body.monthlyLimitUsd) > parseUsd(plan)) {
           throw new ValidationError('Request validation failed', [
             { path: 'body.monthlyLimitUsd', message: `The plan includes at most $${plan} a month; upgrade the plan for more` },

@@ -1005,8 +1005,14 @@ describe('AI router', () => {
         await usageRepo.budgetState(test.db, org.id, periodStart(new Date()), { workflowId: null, apiKeyId: null }),
       );
 
-      expect(free.message).toBe("The organization's monthly AI budget of $10 is used up ($10 spent)");
-      expect(higherOwn.message).toContain('budget of $10 ');
+      // The plan's limit is the one reached: the billing answer, with the way up.
+      expect(free.code).toBe('plan_limit_reached');
+      expect(free.status).toBe(402);
+      expect(free.message).toBe(
+        "The plan's $10 of AI spend for this month is used up ($10 spent). Upgrade the plan to continue.",
+      );
+      expect(free.details).toEqual({ metric: 'ai_cost_usd', limit: 10, used: 10, plan: 'free' });
+      expect(higherOwn.message).toContain("plan's $10 ");
       expect(starter.model).toBe('local/echo');
       expect(enterprise.model).toBe('local/echo');
       expect(lowerOwn.message).toContain('budget of $5 ');

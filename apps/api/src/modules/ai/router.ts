@@ -38,7 +38,8 @@ export type AiErrorCode =
   | 'model_unavailable'
   | 'no_model_available'
   | 'unsupported_request'
-  | 'ai_provider_failed';
+  | 'ai_provider_failed'
+  | 'plan_limit_reached';
 
 const AI_ERROR_STATUS: Record<AiErrorCode, number> = {
   budget_exceeded: 402,
@@ -47,6 +48,7 @@ const AI_ERROR_STATUS: Record<AiErrorCode, number> = {
   no_model_available: 422,
   unsupported_request: 400,
   ai_provider_failed: 502,
+  plan_limit_reached: 402,
 };
 
 /** An AI request that could not be served; rendered with the error envelope (OpenAI's on /v1). */
@@ -58,8 +60,10 @@ export class AiError extends AppError {
     readonly attempts: AiAttempt[] = [],
     /** The provider's HTTP status when it refused the request. */
     readonly providerStatus?: number,
+    /** Structured details instead of the attempts (`plan_limit_reached`: metric, limit, used, plan). */
+    details?: Record<string, unknown>,
   ) {
-    super(AI_ERROR_STATUS[code], code, message, attempts.length > 0 ? { attempts } : undefined);
+    super(AI_ERROR_STATUS[code], code, message, details ?? (attempts.length > 0 ? { attempts } : undefined));
   }
 }
 
@@ -148,10 +152,12 @@ export interface AiRouterDeps {
     spentUsd: string;
     limitUsd: string;
   }) => void;
+  /** The plan catalog's monthly AI spend for a tier (USD decimal; null: unlimited); PLAN_AI_BUDGET_USD when not given. */
+  planBudgetUsd?: (tier: string) => string | null;
   now?: () => Date;
 }
 
-/** Monthly AI spend included in each plan (USD); `null`: no platform limit. The billing module may refine these. */
+/** Monthly AI spend per plan (USD) when no plan catalog is wired in (the billing module's catalog replaces it). */
 export const PLAN_AI_BUDGET_USD: Readonly<Record<string, string | null>> = {
   free: '10',
   starter: '100',
@@ -265,6 +271,8 @@ function guardedFetch(outbound: GuardedHttpClient, timeoutMs: number): typeof gl
 export function createAiRouter(deps: AiRouterDeps) {
   const { db, log, config } = deps;
   const now = deps.now ?? (() => new Date());
+  const planBudget = (tier: string): string | null =>
+    deps.planBudgetUsd ? deps.planBudgetUsd(tier) : (PLAN_AI_BUDGET_USD[tier] ?? null);
   let catalog: LoadedCatalog | null = null;
   let catalogLoading: Promise<LoadedCatalog> | null = null;
   const orgProviders = new Map<string, { at: number; byProvider: Map<string, string>; byCredential: Map<string, string> }>();
@@ -526,6 +534,15 @@ export function createAiRouter(deps: AiRouterDeps) {
     }
     for (const limit of limitsInForce(call, state)) {
       if (parseUsd(limit.spent) >= parseUsd(limit.limitUsd)) {
+        if (limit.scope === 'organization' && !isOwnLimit(state)) {
+          throw new AiError(
+            'plan_limit_reached',
+            `The plan's $${trimUsd(limit.limitUsd)} of AI spend for this month is used up ($${trimUsd(limit.spent)} spent). Upgrade the plan to continue.`,
+            [],
+            undefined,
+            { metric: 'ai_cost_usd', limit: Number(limit.limitUsd), used: Number(limit.spent), plan: state.tier },
+          );
+        }
         throw new AiError(
           'budget_exceeded',
           `The ${limit.scope === 'organization' ? "organization's" : `${limit.scope.replace('_', ' ')}'s`} monthly AI budget of $${trimUsd(limit.limitUsd)} is used up ($${trimUsd(limit.spent)} spent)`,
@@ -535,11 +552,21 @@ export function createAiRouter(deps: AiRouterDeps) {
     return state;
   }
 
+  function ownLimit(state: usageRepo.BudgetState): string | null {
+    return state.limits.find((l) => l.scope === 'organization')?.monthlyLimitUsd ?? null;
+  }
+
+  /** The organization's own limit applies (it is lower than the plan's); otherwise the plan's does. */
+  function isOwnLimit(state: usageRepo.BudgetState): boolean {
+    const own = ownLimit(state);
+    const plan = planBudget(state.tier);
+    return own !== null && (plan === null || parseUsd(own) < parseUsd(plan));
+  }
+
   function limitsInForce(call: AiAttribution, state: usageRepo.BudgetState) {
     const limits: { scope: AiBudgetScope; scopeId: string; limitUsd: string; spent: string }[] = [];
-    const plan = PLAN_AI_BUDGET_USD[state.tier] ?? null;
-    const own = state.limits.find((l) => l.scope === 'organization')?.monthlyLimitUsd ?? null;
-    const orgLimit = own !== null && (plan === null || parseUsd(own) < parseUsd(plan)) ? own : plan;
+    const plan = planBudget(state.tier);
+    const orgLimit = isOwnLimit(state) ? ownLimit(state) : plan;
     if (orgLimit !== null)
       limits.push({ scope: 'organization', scopeId: call.organizationId, limitUsd: orgLimit, spent: state.spent.organization });
     for (const l of state.limits) {
@@ -803,6 +830,9 @@ export function createAiRouter(deps: AiRouterDeps) {
     budgetLimits(call: AiAttribution, state: usageRepo.BudgetState) {
       return limitsInForce(call, state);
     },
+
+    /** The plan's monthly AI spend for a tier (USD decimal; null: unlimited). */
+    planBudget,
   };
 }
 

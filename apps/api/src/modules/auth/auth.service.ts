@@ -52,6 +52,11 @@ export interface AuthServiceDeps {
   refreshTtlDays: number;
   publicUrl: string;
   platformAdminEmails: readonly string[];
+  /** Runs in the registration transaction once the organization exists (billing starts a configured trial). */
+  onOrganizationCreated?: (
+    tx: Parameters<Parameters<Database['withTransaction']>[0]>[0],
+    organizationId: string,
+  ) => Promise<void>;
 }
 
 /** The API's view of a user: never the password hash. */
@@ -143,6 +148,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       const passwordHash = await deps.passwords.hash(body.password);
       const result = await db.withTransaction(async (tx) => {
         const organizationId = await repo.insertOrganization(tx, body.organizationName);
+        await deps.onOrganizationCreated?.(tx, organizationId);
         const user = await repo.insertUser(tx, {
           organizationId,
           email: body.email,

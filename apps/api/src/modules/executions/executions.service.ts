@@ -71,6 +71,8 @@ export interface ExecutionsServiceDeps {
   ai: AiGenerator;
   settings: ExecutionSettings;
   workerId?: string;
+  /** The plan's execution quota and suspension (billing); no I/O while its cache is fresh. */
+  billing?: { admitExecution(organizationId: string): void | Promise<void> };
 }
 
 const CACHE_MAX = 2000;
@@ -332,6 +334,8 @@ export function createExecutionsService(deps: ExecutionsServiceDeps) {
   ): Promise<{ execution: repo.ExecutionRecord; created: boolean }> {
     const issues = await issuesOf(workflow.organizationId, version);
     if (issues.length > 0) throw new WorkflowInvalidError(issues);
+    const admitting = deps.billing?.admitExecution(workflow.organizationId);
+    if (admitting) await admitting;
     if (extra.idempotencyKey) await repo.expireIdempotencyKeys(db, workflow.organizationId, extra.idempotencyKey);
     const accepted = await repo.insertPendingExecution(db, {
       ...newExecution(workflow, version, trigger, input),
@@ -557,6 +561,8 @@ export function createExecutionsService(deps: ExecutionsServiceDeps) {
       }
       const issues = await issuesOf(workflow.organizationId, version);
       if (issues.length > 0) throw new WorkflowInvalidError(issues);
+      const admitting = deps.billing?.admitExecution(workflow.organizationId);
+      if (admitting) await admitting;
       if (key) return runWebhookOnce(workflow, version, input, key);
       const id = randomUUID();
       const result = await runWorkflow(

@@ -211,14 +211,3 @@ export async function updateOrganizationName(db: Db, organizationId: string, nam
   ]);
   return (rowCount ?? 0) > 0;
 }
-
-/** Platform administration: every organization (not tenant-scoped by design). */
-export async function listAllOrganizations(db: Db, limit: number): Promise<OrganizationSummary[]> {
-  const { rows } = await db.query<OrganizationSummaryRow>(
-    `SELECT o.id, o.name, o.subscription_tier, o.created_at, count(u.id)::text AS member_count
-     FROM organizations o LEFT JOIN users u ON u.organization_id = o.id
-     GROUP BY o.id ORDER BY o.created_at DESC, o.id LIMIT $1`,
-    [limit],
-  );
-  return rows.map(toOrganizationSummary);
-}

@@ -16,10 +16,6 @@ import type { MembersService } from './members.service';
 
 const MemberListSchema = z.object({ items: z.array(MemberDtoSchema), nextCursor: z.null() }).meta({ id: 'MemberList' });
 const InviteListSchema = z.object({ items: z.array(InviteDtoSchema), nextCursor: z.null() }).meta({ id: 'InviteList' });
-const OrganizationSummarySchema = z
-  .object({ id: z.uuid(), name: z.string(), subscriptionTier: z.string(), memberCount: z.number().int(), createdAt: z.string() })
-  .meta({ id: 'OrganizationSummary' });
-const AdminOrganizationsQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
 
 export function membersRoutes(service: MembersService, options: { secureCookies: boolean }): RouteDefinition[] {
   return [
@@ -194,25 +190,6 @@ export function membersRoutes(service: MembersService, options: { secureCookies:
         metadata: { name: input.body.name },
       }),
       handle: (ctx) => service.renameOrganization(actorOf(ctx), ctx.input.body),
-    }),
-    defineRoute({
-      method: 'get',
-      path: '/api/admin/organizations',
-      summary: 'Platform administrators: every organization',
-      tags: ['admin'],
-      input: { query: AdminOrganizationsQuerySchema },
-      errors: [401, 403],
-      response: {
-        description: 'Organizations, newest first',
-        schema: z.object({ items: z.array(OrganizationSummarySchema), nextCursor: z.null() }),
-      },
-      handle: async (ctx) => ({
-        items: (await service.listAllOrganizations(actorOf(ctx), ctx.input.query.limit)).map((o) => ({
-          ...o,
-          createdAt: o.createdAt.toISOString(),
-        })),
-        nextCursor: null,
-      }),
     }),
   ];
 }

@@ -6,13 +6,13 @@ import {
   type Role,
   type UpdateOrganizationBody,
 } from '@auterity/workflow-contracts';
-import type { Database } from '../../lib/db';
+import type { Database, Db } from '../../lib/db';
 import type { Mailer } from '../../lib/mailer';
 import { passwordProblem, type PasswordHasher } from '../../lib/passwords';
 import { randomToken, sha256 } from '../../lib/tokens';
 import { hasPermission, type Actor } from '../../http/actor';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../http/errors';
-import { findUserByEmail, insertUser, revokeSessions, findUser } from '../auth/auth.repo';
+import { findUserByEmail, insertUser, revokeSessions } from '../auth/auth.repo';
 import type { AuthService, ClientInfo, SignedIn } from '../auth/auth.service';
 import * as repo from './members.repo';
 
@@ -75,6 +75,8 @@ export function createMembersService(deps: {
   mailer: Mailer;
   passwords: PasswordHasher;
   publicUrl: string;
+  /** The plan's seat check (billing), run under the organization's lock with the insert. */
+  seats?: { assertSeatAvailable(tx: Db, organizationId: string): Promise<void> };
 }) {
   const { db } = deps;
 
@@ -152,13 +154,16 @@ export function createMembersService(deps: {
       assertRank(user, body.role);
       if (await findUserByEmail(db, body.email)) throw new ConflictError('An account with this email already exists');
       const token = randomToken(32);
-      const invite = await repo.insertInvite(db, {
-        organizationId: actor.organizationId,
-        email: body.email,
-        role: body.role,
-        tokenHash: sha256(token),
-        invitedBy: user.userId,
-        expiresAt: new Date(Date.now() + INVITE_TTL_MS),
+      const invite = await db.withTransaction(async (tx) => {
+        await deps.seats?.assertSeatAvailable(tx, actor.organizationId);
+        return repo.insertInvite(tx, {
+          organizationId: actor.organizationId,
+          email: body.email,
+          role: body.role,
+          tokenHash: sha256(token),
+          invitedBy: user.userId,
+          expiresAt: new Date(Date.now() + INVITE_TTL_MS),
+        });
       });
       await deps.mailer.send({
         to: body.email,
@@ -223,13 +228,6 @@ export function createMembersService(deps: {
       });
       if (!org) throw new NotFoundError('organization');
       return presentOrganization(org, actor);
-    },
-
-    /** Platform administrators only: every organization on the platform. */
-    async listAllOrganizations(actor: Actor, limit: number) {
-      const caller = actor.kind === 'user' ? await findUser(db, actor.organizationId, actor.userId) : null;
-      if (!caller?.isPlatformAdmin) throw new ForbiddenError();
-      return repo.listAllOrganizations(db, limit);
     },
   };
 }

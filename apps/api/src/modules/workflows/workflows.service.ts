@@ -98,6 +98,8 @@ export interface WorkflowsServiceDeps {
   db: Database;
   encryptor: Encryptor;
   publicUrl: string;
+  /** The plan's active-workflow check (billing), run in the saving transaction under the organization's lock. */
+  limits?: { assertActiveWorkflowsFit(tx: Db, organizationId: string, adding?: number): Promise<void> };
   now?: () => Date;
 }
 
@@ -251,6 +253,7 @@ export function createWorkflowsService(deps: WorkflowsServiceDeps) {
   async function create(actor: Actor, body: CreateWorkflowBody & { isTemplate?: boolean }): Promise<WorkflowDto> {
     requireEdit(actor);
     return db.withTransaction(async (tx) => {
+      if ((body.isActive ?? true) && !body.isTemplate) await deps.limits?.assertActiveWorkflowsFit(tx, actor.organizationId);
       const inserted = await repo.insertWorkflow(tx, {
         id: randomUUID(),
         organizationId: actor.organizationId,
@@ -304,6 +307,9 @@ export function createWorkflowsService(deps: WorkflowsServiceDeps) {
       requireEdit(actor);
       return db.withTransaction(async (tx) => {
         const current = await load(tx, actor, id, true);
+        if (body.isActive === true && !current.isActive && !current.isTemplate) {
+          await deps.limits?.assertActiveWorkflowsFit(tx, actor.organizationId);
+        }
         const saved = await saveVersion(tx, actor, current, {
           name: body.name ?? current.name,
           description: body.description === undefined ? current.description : body.description,

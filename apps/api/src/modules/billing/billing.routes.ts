@@ -1,0 +1,183 @@
+import { z } from 'zod';
+import {
+  AdminChangePlanBodySchema,
+  AdminExtendTrialBodySchema,
+  AdminOrganizationDtoSchema,
+  AdminOrganizationListSchema,
+  AdminOrganizationParamsSchema,
+  AdminOrganizationsQuerySchema,
+  AdminSuspendBodySchema,
+  AdminUserListSchema,
+  AdminUsersQuerySchema,
+  CancelSubscriptionBodySchema,
+  CheckoutBodySchema,
+  PlanListSchema,
+  RedirectLinkSchema,
+  SubscriptionDtoSchema,
+  UsageDtoSchema,
+} from '@auterity/workflow-contracts';
+import { actorOf, defineRoute, type RouteDefinition } from '../../http/define-route';
+import type { BillingService } from './billing.service';
+
+/** Where Stripe posts events; its raw body is kept for the signature (app.ts). */
+export const STRIPE_WEBHOOK_PATH = '/api/billing/webhooks/stripe';
+
+const StripeAckSchema = z.object({ received: z.literal(true), duplicate: z.boolean() }).meta({ id: 'StripeWebhookAck' });
+
+/** `/api/billing/*` for an organization's members and `/api/admin/*` for platform administrators. */
+export function billingRoutes(service: BillingService): RouteDefinition[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/api/billing/plans',
+      summary: 'The plan catalog: prices per billing cycle, limits and features',
+      tags: ['billing'],
+      permission: 'workflows:read',
+      errors: [401],
+      response: { description: 'Plans, cheapest first', schema: PlanListSchema },
+      handle: () => ({ items: service.listPlans() }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/billing/subscription',
+      summary: "The organization's plan, status and billing period",
+      tags: ['billing'],
+      permission: 'workflows:read',
+      errors: [401],
+      response: { description: 'The subscription', schema: SubscriptionDtoSchema },
+      handle: (ctx) => service.subscription(actorOf(ctx)),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/billing/usage',
+      summary: "The organization's usage: meters of the current period against the plan, and past periods",
+      tags: ['billing'],
+      permission: 'workflows:read',
+      errors: [401],
+      response: { description: 'Usage, newest period first', schema: UsageDtoSchema },
+      handle: (ctx) => service.usage(actorOf(ctx)),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/billing/subscription/cancel',
+      summary: 'Cancel the subscription at the end of the period, or keep it (owners and admins)',
+      tags: ['billing'],
+      permission: 'billing:manage',
+      input: { body: CancelSubscriptionBodySchema },
+      errors: [401, 403, 409],
+      response: { description: 'The subscription', schema: SubscriptionDtoSchema },
+      handle: (ctx) => service.setCancelAtPeriodEnd(actorOf(ctx), ctx.input.body.cancelAtPeriodEnd),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/billing/checkout',
+      summary: 'A Stripe Checkout link to upgrade (only when Stripe is configured)',
+      tags: ['billing'],
+      permission: 'billing:manage',
+      input: { body: CheckoutBodySchema },
+      errors: [401, 403, 409],
+      response: { description: 'Where to send the browser', schema: RedirectLinkSchema },
+      handle: (ctx) => service.checkout(actorOf(ctx), ctx.input.body.planId, ctx.input.body.billingCycle),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/billing/portal',
+      summary: "A link to Stripe's customer portal (payment methods, invoices)",
+      tags: ['billing'],
+      permission: 'billing:manage',
+      errors: [401, 403, 409],
+      response: { description: 'Where to send the browser', schema: RedirectLinkSchema },
+      handle: (ctx) => service.portal(actorOf(ctx)),
+    }),
+    defineRoute({
+      method: 'post',
+      path: STRIPE_WEBHOOK_PATH,
+      summary: 'Stripe events (signed with the endpoint secret; each event applied once)',
+      tags: ['billing'],
+      auth: 'public',
+      errors: [400, 404],
+      response: { description: 'Acknowledged', schema: StripeAckSchema },
+      handle: ({ req }) => {
+        const signature = req.headers['stripe-signature'];
+        return service.handleStripeWebhook(req.body, typeof signature === 'string' ? signature : undefined);
+      },
+    }),
+
+    defineRoute({
+      method: 'get',
+      path: '/api/admin/organizations',
+      summary: 'Platform administrators: organizations with plan, status and usage',
+      tags: ['admin'],
+      input: { query: AdminOrganizationsQuerySchema },
+      errors: [401, 403],
+      response: { description: 'Organizations, newest first', schema: AdminOrganizationListSchema },
+      handle: (ctx) => service.listOrganizations(actorOf(ctx), ctx.input.query),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/admin/organizations/:organizationId',
+      summary: 'Platform administrators: one organization',
+      tags: ['admin'],
+      input: { params: AdminOrganizationParamsSchema },
+      errors: [401, 403, 404],
+      response: { description: 'The organization', schema: AdminOrganizationDtoSchema },
+      handle: (ctx) => service.adminOrganization(actorOf(ctx), ctx.input.params.organizationId),
+    }),
+    defineRoute({
+      method: 'patch',
+      path: '/api/admin/organizations/:organizationId/plan',
+      summary: "Platform administrators: change an organization's plan (upgrades now, downgrades at period end by default)",
+      tags: ['admin'],
+      input: { params: AdminOrganizationParamsSchema, body: AdminChangePlanBodySchema },
+      errors: [401, 403, 404],
+      response: { description: 'The organization', schema: AdminOrganizationDtoSchema },
+      handle: (ctx) => service.changePlan(actorOf(ctx), ctx.input.params.organizationId, ctx.input.body),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/admin/organizations/:organizationId/trial',
+      summary: "Platform administrators: start or extend an organization's trial",
+      tags: ['admin'],
+      input: { params: AdminOrganizationParamsSchema, body: AdminExtendTrialBodySchema },
+      errors: [401, 403, 404, 409],
+      response: { description: 'The organization', schema: AdminOrganizationDtoSchema },
+      handle: (ctx) => service.extendTrial(actorOf(ctx), ctx.input.params.organizationId, ctx.input.body),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/admin/organizations/:organizationId/suspend',
+      summary: 'Platform administrators: suspend an organization (all its API access refused; data kept)',
+      tags: ['admin'],
+      input: { params: AdminOrganizationParamsSchema, body: AdminSuspendBodySchema },
+      errors: [401, 403, 404, 409],
+      response: { description: 'The organization', schema: AdminOrganizationDtoSchema },
+      handle: (ctx) => service.suspend(actorOf(ctx), ctx.input.params.organizationId, ctx.input.body.reason),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/admin/organizations/:organizationId/reactivate',
+      summary: 'Platform administrators: lift a suspension',
+      tags: ['admin'],
+      input: { params: AdminOrganizationParamsSchema },
+      errors: [401, 403, 404, 409],
+      response: { description: 'The organization', schema: AdminOrganizationDtoSchema },
+      handle: (ctx) => service.reactivate(actorOf(ctx), ctx.input.params.organizationId),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/admin/users',
+      summary: 'Platform administrators: search accounts of every organization by email or name',
+      tags: ['admin'],
+      input: { query: AdminUsersQuerySchema },
+      errors: [401, 403],
+      response: { description: 'Matching accounts, newest first', schema: AdminUserListSchema },
+      audit: ({ actor, input }) => ({
+        action: 'admin.users.searched',
+        organizationId: actor?.organizationId ?? null,
+        actor,
+        metadata: { search: input.query.search },
+      }),
+      handle: async (ctx) => ({ items: await service.searchUsers(actorOf(ctx), ctx.input.query.search, ctx.input.query.limit) }),
+    }),
+  ];
+}
