@@ -138,6 +138,11 @@ function handle(
     default:
       break;
   }
+  // The router could not decode a path parameter (`/api/workflows/%zz`): the client's mistake.
+  if (err instanceof URIError) {
+    sendError(res, 400, 'validation_failed', 'Malformed percent-encoding in the URL');
+    return;
+  }
   if (libraryError.expose && libraryError.status && libraryError.status >= 400 && libraryError.status < 500) {
     if (libraryError.status === 404) sendError(res, 404, 'not_found', 'Not found');
     else sendError(res, 400, 'validation_failed', 'Bad request');

@@ -75,6 +75,15 @@ function buildApp() {
 const THING = '2f1c4a8e-6f0e-4b1e-9d7a-3b8b7c2d1e00';
 
 describe('HTTP pipeline', () => {
+  it('answers 400 for a path parameter with malformed percent-encoding', async () => {
+    const { app } = buildApp();
+
+    const res = await request(app).post('/api/things/%zz').send({ name: 'a', count: 1 });
+
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'validation_failed', error: 'Malformed percent-encoding in the URL' });
+  });
+
   it('validates, strips unknown fields and answers with the handler result', async () => {
     const { app } = buildApp();
 
