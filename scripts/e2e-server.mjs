@@ -20,6 +20,8 @@ const child = spawn(process.execPath, [path.join(root, 'scripts/start.mjs')], {
     // refresh: the suite outgrew the default 30 sign-in calls a minute. The limiter itself is
     // covered by the API's integration tests.
     RATE_LIMIT_AUTH_PER_MIN: process.env.RATE_LIMIT_AUTH_PER_MIN ?? '300',
+    // The billing spec's platform administrator (the account is registered by the spec).
+    PLATFORM_ADMIN_EMAILS: process.env.PLATFORM_ADMIN_EMAILS ?? 'e2e-platform-admin@example.com',
   },
 });
 const stop = (signal) => child.kill(signal);

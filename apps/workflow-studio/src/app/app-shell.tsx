@@ -5,6 +5,7 @@ import type { Permission } from '@auterity/workflow-contracts';
 import { useLogout } from '../features/auth/api/login';
 import { useSession } from '../features/auth/hooks/use-session';
 import { usePermission } from '../hooks/use-permission';
+import { usePlatformAdmin } from '../hooks/use-platform-admin';
 import { applyThemePreference, readThemePreference, type ThemePreference } from '../lib/theme';
 import { NAV_ICONS } from './nav-icons';
 
@@ -14,6 +15,8 @@ interface NavItem {
   icon: keyof typeof NAV_ICONS;
   /** Hidden for users without it (the API would refuse them anyway). */
   permission?: Permission;
+  /** Shown only to platform administrators (the API checks every call anyway). */
+  platformAdminOnly?: boolean;
   testId?: string;
 }
 
@@ -29,6 +32,8 @@ const NAV_ITEMS: readonly NavItem[] = [
   { to: '/audit-log', label: 'Audit log', icon: 'auditLog', permission: 'audit:read' },
   { to: '/settings/members', label: 'Members', icon: 'members', permission: 'members:read', testId: 'members-nav' },
   { to: '/settings/organization', label: 'Organization', icon: 'organization' },
+  { to: '/settings/billing', label: 'Plans and billing', icon: 'billing', testId: 'billing-nav' },
+  { to: '/admin', label: 'Platform admin', icon: 'admin', platformAdminOnly: true, testId: 'admin-nav' },
 ];
 
 const THEME_OPTIONS = [
@@ -43,7 +48,9 @@ function isThemePreference(value: string): value is ThemePreference {
 
 function NavEntry({ item }: { item: NavItem }) {
   const isAllowed = usePermission(item.permission ?? 'workflows:read');
+  const isPlatformAdmin = usePlatformAdmin();
   if (item.permission && !isAllowed) return null;
+  if (item.platformAdminOnly && !isPlatformAdmin) return null;
   return (
     <li>
       <NavLink to={item.to} className="app-nav__link" data-testid={item.testId}>

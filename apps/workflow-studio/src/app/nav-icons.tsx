@@ -96,4 +96,16 @@ export const NAV_ICONS = {
       <path d="M7.5 8h1M7.5 12h1M7.5 16h1M15.5 12h1M15.5 16h1" />
     </Icon>
   ),
+  billing: (
+    <Icon>
+      <rect x="3" y="5.5" width="18" height="13" rx="2" />
+      <path d="M3 10h18M7 15h4" />
+    </Icon>
+  ),
+  admin: (
+    <Icon>
+      <path d="M12 3l7.5 3v5.5c0 4.5-3.2 8.3-7.5 9.5-4.3-1.2-7.5-5-7.5-9.5V6z" />
+      <path d="M9 12l2 2 4-4" />
+    </Icon>
+  ),
 } satisfies Record<string, ReactNode>;

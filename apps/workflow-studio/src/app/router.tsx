@@ -112,6 +112,16 @@ export const router = createBrowserRouter([
         lazy: async () => ({ Component: (await import('./routes/members-route')).MembersRoute }),
       },
       {
+        path: '/settings/billing',
+        ErrorBoundary: RouteError,
+        lazy: async () => ({ Component: (await import('./routes/billing-route')).BillingRoute }),
+      },
+      {
+        path: '/admin',
+        ErrorBoundary: RouteError,
+        lazy: async () => ({ Component: (await import('./routes/admin-route')).AdminRoute }),
+      },
+      {
         path: '/settings/organization',
         ErrorBoundary: RouteError,
         lazy: async () => ({ Component: (await import('./routes/organization-route')).OrganizationRoute }),

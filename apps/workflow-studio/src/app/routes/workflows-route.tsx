@@ -1,6 +1,10 @@
 import { useCallback } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { WorkflowList, type WorkflowListFilters } from '../../features/workflows/components/workflow-list';
+import { useUsage } from '../../features/billing/api/get-usage';
+import { UpgradePrompt } from '../../features/billing/components/upgrade-prompt';
+import { planLimitOf } from '../../features/billing/utils/billing-format';
+import type { PlanLimitDetails } from '@auterity/workflow-contracts';
 import { PageHeader } from '../page-header';
 
 const editorPath = (workflow: { id: string }) => `/workflows/${workflow.id}`;
@@ -18,6 +22,14 @@ function readFilters(params: URLSearchParams): WorkflowListFilters {
 export function WorkflowsRoute() {
   const [params, setParams] = useSearchParams();
   const navigate = useNavigate();
+  const usage = useUsage();
+  const meter = usage.data?.meters.find((m) => m.metric === 'active_workflows');
+  // The plan's active-workflow limit as `plan_limit_reached` would report it; null when unlimited or unknown.
+  const workflowLimit: PlanLimitDetails | null =
+    usage.data && meter && meter.limit !== null
+      ? { metric: 'active_workflows', used: meter.used, limit: meter.limit, plan: usage.data.planId }
+      : null;
+  const isAtLimit = workflowLimit !== null && workflowLimit.used >= workflowLimit.limit;
   const handleFiltersChange = useCallback(
     (filters: WorkflowListFilters) => {
       const next: Record<string, string> = {};
@@ -37,6 +49,15 @@ export function WorkflowsRoute() {
         onFiltersChange={handleFiltersChange}
         hrefOf={editorPath}
         onOpen={(workflow) => void navigate(editorPath(workflow))}
+        isAtWorkflowLimit={isAtLimit}
+        renderPlanLimit={({ error, onClose }) => (
+          <UpgradePrompt
+            open
+            onClose={onClose}
+            action="create another active workflow"
+            limit={planLimitOf(error) ?? workflowLimit}
+          />
+        )}
       />
     </>
   );

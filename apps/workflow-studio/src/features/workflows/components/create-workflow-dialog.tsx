@@ -6,6 +6,7 @@ import {
   WORKFLOW_NAME_MAX,
   type WorkflowDto,
 } from '@auterity/workflow-contracts';
+import { ApiError } from '../../../lib/api-client';
 import { errorText, issueFieldErrors, serverFieldErrors } from '../../../utils/error-text';
 import { useCreateWorkflow } from '../api/create-workflow';
 import { useWorkflowTemplates, type WorkflowTemplate } from '../api/get-workflow-templates';
@@ -17,6 +18,8 @@ interface CreateWorkflowDialogProps {
   onCreated: (workflow: WorkflowDto) => void;
   /** A template chosen before opening (the gallery); read when mounted, so give a new `key` per opening. */
   initialTemplate?: WorkflowTemplate;
+  /** The plan's limit refused the workflow (402 `plan_limit_reached`): the dialog closes and hands the error over. */
+  onPlanLimit?: (error: ApiError) => void;
 }
 
 const BLANK = 'blank';
@@ -56,7 +59,7 @@ function TemplatePicker({ value, onChange }: { value: string; onChange: (id: str
 }
 
 /** Names a new workflow, optionally from a starter template, and creates it. */
-export function CreateWorkflowDialog({ open, onClose, onCreated, initialTemplate }: CreateWorkflowDialogProps) {
+export function CreateWorkflowDialog({ open, onClose, onCreated, initialTemplate, onPlanLimit }: CreateWorkflowDialogProps) {
   const [templateId, setTemplateId] = useState(initialTemplate?.id ?? BLANK);
   const [template, setTemplate] = useState<WorkflowTemplate | undefined>(initialTemplate);
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -86,7 +89,14 @@ export function CreateWorkflowDialog({ open, onClose, onCreated, initialTemplate
         handleClose();
         onCreated(workflow);
       },
-      onError: (error) => setErrors(serverFieldErrors(error)),
+      onError: (error) => {
+        if (onPlanLimit && error instanceof ApiError && error.code === 'plan_limit_reached') {
+          handleClose();
+          onPlanLimit(error);
+          return;
+        }
+        setErrors(serverFieldErrors(error));
+      },
     });
   };
 

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { Alert, Button, EmptyState, Select, Spinner, TextField } from '@auterity/design-system';
 import type { WorkflowDto, WorkflowSummaryDto } from '@auterity/workflow-contracts';
@@ -29,6 +29,10 @@ interface WorkflowListProps {
   onFiltersChange: (filters: WorkflowListFilters) => void;
   hrefOf: (workflow: Pick<WorkflowSummaryDto, 'id'>) => string;
   onOpen: (workflow: WorkflowDto) => void;
+  /** The plan's active-workflow limit is reached: "New workflow" shows the plan-limit prompt instead. */
+  isAtWorkflowLimit?: boolean;
+  /** The plan-limit prompt (composed by the route); `error` is the API's refusal when there was one. */
+  renderPlanLimit?: (props: { error?: unknown; onClose: () => void }) => ReactNode;
 }
 
 const STATUS_OPTIONS = [
@@ -42,7 +46,14 @@ function isStatus(value: string): value is WorkflowListFilters['status'] {
 }
 
 /** The workflows list: search, status and tag filters, cursor pages, and the create/import/duplicate/export/delete actions. */
-export function WorkflowList({ filters, onFiltersChange, hrefOf, onOpen }: WorkflowListProps) {
+export function WorkflowList({
+  filters,
+  onFiltersChange,
+  hrefOf,
+  onOpen,
+  isAtWorkflowLimit,
+  renderPlanLimit,
+}: WorkflowListProps) {
   const canCreate = usePermission('workflows:write');
   const [searchText, setSearchText] = useState(filters.search);
   const search = useDebouncedValue(searchText.trim(), 300);
@@ -57,6 +68,8 @@ export function WorkflowList({ filters, onFiltersChange, hrefOf, onOpen }: Workf
   // The create dialog: null when closed; a new key per opening resets its form (and the chosen template).
   const [creating, setCreating] = useState<{ key: number; template?: WorkflowTemplate } | null>(null);
   const [deleting, setDeleting] = useState<WorkflowSummaryDto | null>(null);
+  // The plan-limit prompt: null when closed; the API's refusal when it came from one.
+  const [limitStop, setLimitStop] = useState<{ error?: unknown } | null>(null);
   const [notice, setNotice] = useState<{ tone: 'error' | 'success'; text: string; workflow?: WorkflowDto } | null>(null);
 
   // The URL follows the search once typing pauses, so a reload or a shared link keeps it.
@@ -85,7 +98,10 @@ export function WorkflowList({ filters, onFiltersChange, hrefOf, onOpen }: Workf
     });
 
   const createButton = canCreate ? (
-    <Button data-testid="create-workflow-button" onClick={() => setCreating({ key: Date.now() })}>
+    <Button
+      data-testid="create-workflow-button"
+      onClick={() => (isAtWorkflowLimit && renderPlanLimit ? setLimitStop({}) : setCreating({ key: Date.now() }))}
+    >
       New workflow
     </Button>
   ) : null;
@@ -197,9 +213,11 @@ export function WorkflowList({ filters, onFiltersChange, hrefOf, onOpen }: Workf
         open={creating !== null}
         onClose={() => setCreating(null)}
         onCreated={onOpen}
+        {...(renderPlanLimit ? { onPlanLimit: (error: unknown) => setLimitStop({ error }) } : {})}
         {...(creating?.template ? { initialTemplate: creating.template } : {})}
       />
       <DeleteWorkflowDialog workflow={deleting} onClose={() => setDeleting(null)} />
+      {limitStop && renderPlanLimit ? renderPlanLimit({ ...limitStop, onClose: () => setLimitStop(null) }) : null}
     </>
   );
 }
