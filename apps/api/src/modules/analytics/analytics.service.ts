@@ -15,9 +15,9 @@ import type { Logger } from '../../lib/logger';
 import * as repo from './analytics.repo';
 
 /**
- * Retention of request analytics and error occurrences per plan tier, in days. The plan catalog
- * (issue 8, `executionLogRetentionDays`) is the source when the wiring passes it; these are the
- * same numbers for when it does not.
+ * Retention of request analytics and error occurrences per plan tier, in days, when the wiring
+ * passes none (the app passes the plan catalog's `executionLogRetentionDays`, the same numbers by
+ * default); also the days for rows of no organization (the free plan's).
  */
 export const DEFAULT_RETENTION_DAYS: repo.RetentionDays = { free: 7, starter: 30, professional: 90, enterprise: 365 };
 

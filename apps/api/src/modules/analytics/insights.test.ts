@@ -1,5 +1,16 @@
 import type { CapturedError } from '../error-iq/error-iq.service';
-import { captureExecutionFailure } from './insights';
+import { captureExecutionFailure, retentionFromPlans } from './insights';
+
+describe('retentionFromPlans', () => {
+  it('keeps each plan’s execution log days, and a century for unlimited plans', () => {
+    expect(
+      retentionFromPlans([
+        { id: 'free', limits: { executionLogRetentionDays: 7 } },
+        { id: 'enterprise', limits: { executionLogRetentionDays: null } },
+      ]),
+    ).toEqual({ free: 7, enterprise: 36_500 });
+  });
+});
 
 describe('captureExecutionFailure', () => {
   const base = { organizationId: 'o', workflowId: 'w', executionId: 'e' };

@@ -5,10 +5,20 @@ import type { AiRouter } from '../ai/router';
 import type { AuthService } from '../auth/auth.service';
 import type { ExecutionFailure, ExecutionsService } from '../executions/executions.service';
 import { createErrorIqService, type ErrorIqService } from '../error-iq/error-iq.service';
+import type { RetentionDays } from './analytics.repo';
 import { createAnalyticsService } from './analytics.service';
 import { createRequestRecorder } from './request-recorder';
 
 const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
+/** What "keep forever" (a plan without a retention limit) means for the cleanup: a century. */
+const UNLIMITED_RETENTION_DAYS = 36_500;
+
+/** Days of request analytics and error occurrences each plan keeps: the catalog's execution log retention. */
+export function retentionFromPlans(
+  plans: readonly { id: string; limits: { executionLogRetentionDays: number | null } }[],
+): RetentionDays {
+  return Object.fromEntries(plans.map((p) => [p.id, p.limits.executionLogRetentionDays ?? UNLIMITED_RETENTION_DAYS]));
+}
 
 /**
  * Error-IQ's view of a failed run: one occurrence per failed step (grouped by node type), or one
@@ -72,6 +82,7 @@ export function createInsightServices(
     db,
     log,
     isPlatformAdmin: async (actor) => actor.kind === 'user' && (await core.auth.me(actor)).isPlatformAdmin,
+    retentionDays: retentionFromPlans(deps.config.billing.catalog.plans),
   });
   const errorIq = createErrorIqService({
     db,
