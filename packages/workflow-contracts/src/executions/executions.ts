@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AiAttemptSchema } from '../ai/ai';
 import { NodeTypeSchema } from '../workflows/graph';
+import { VERSION_NUMBER_MAX } from '../workflows/workflows';
 
 export const EXECUTION_STATUSES = ['pending', 'running', 'succeeded', 'failed', 'cancelled', 'timed_out'] as const;
 export const ExecutionStatusSchema = z.enum(EXECUTION_STATUSES);
@@ -69,7 +70,7 @@ export const ExecuteWorkflowQuerySchema = z.object({
   /** Wait up to this many seconds for the result (max 30); 202 with the id when it is not done yet. */
   wait: z.coerce.number().min(0).max(30).optional(),
   /** Run this saved version instead of the published one. */
-  version: z.coerce.number().int().min(1).optional(),
+  version: z.coerce.number().int().min(1).max(VERSION_NUMBER_MAX).optional(),
 });
 
 /** Body of `POST /api/workflows/:id/execute`: the trigger input. */

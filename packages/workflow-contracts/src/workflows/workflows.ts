@@ -39,9 +39,11 @@ export const UpdateWorkflowBodySchema = z
 export type UpdateWorkflowBody = z.infer<typeof UpdateWorkflowBodySchema>;
 
 export const WorkflowParamsSchema = z.object({ id: z.uuid({ message: 'Must be a UUID' }) });
+/** Versions are stored as Postgres integers: larger numbers are refused here, not by the database. */
+export const VERSION_NUMBER_MAX = 2_147_483_647;
 export const WorkflowVersionParamsSchema = z.object({
   id: z.uuid({ message: 'Must be a UUID' }),
-  version: z.coerce.number().int().min(1),
+  version: z.coerce.number().int().min(1).max(VERSION_NUMBER_MAX),
 });
 
 export const ListWorkflowsQuerySchema = z.object({
@@ -58,8 +60,8 @@ export type ListWorkflowsQuery = z.infer<typeof ListWorkflowsQuerySchema>;
 /** How triggers pick a version: the published one, or the canary for a share of triggers. */
 export const UpdateDeploymentBodySchema = z
   .object({
-    publishedVersion: z.number().int().min(1).optional(),
-    canaryVersion: z.number().int().min(1).nullable().optional(),
+    publishedVersion: z.number().int().min(1).max(VERSION_NUMBER_MAX).optional(),
+    canaryVersion: z.number().int().min(1).max(VERSION_NUMBER_MAX).nullable().optional(),
     /** Share of triggers (0-100) that run the canary version. */
     canaryPercent: z.number().int().min(0).max(100).optional(),
   })
@@ -105,8 +107,8 @@ export const WorkflowVersionDtoSchema = z
 export type WorkflowVersionDto = z.infer<typeof WorkflowVersionDtoSchema>;
 
 export const CompareVersionsQuerySchema = z.object({
-  from: z.coerce.number().int().min(1),
-  to: z.coerce.number().int().min(1),
+  from: z.coerce.number().int().min(1).max(VERSION_NUMBER_MAX),
+  to: z.coerce.number().int().min(1).max(VERSION_NUMBER_MAX),
 });
 
 /** Structural difference between two versions of a graph. */

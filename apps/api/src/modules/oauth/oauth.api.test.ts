@@ -301,4 +301,14 @@ describe('sign in with Google/Microsoft (OIDC) and GitHub (OAuth 2.0)', () => {
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ code: 'not_found' });
   });
+
+  it('answers 404 for provider names that are properties of every object', async () => {
+    const statuses = await Promise.all(
+      ['__proto__', 'constructor', 'toString'].map(
+        async (name) => (await fetch(`${appUrl}/api/auth/oauth/${name}`, { redirect: 'manual' })).status,
+      ),
+    );
+
+    expect(statuses).toEqual([404, 404, 404]);
+  });
 });

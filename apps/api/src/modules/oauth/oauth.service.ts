@@ -62,7 +62,8 @@ export function createOAuthService(deps: {
   const configurations = new Map<OAuthProviderName, Promise<ClientConfiguration>>();
 
   function providerConfig(name: string): [OAuthProviderName, OAuthProviderConfig] {
-    const config = deps.providers[name as OAuthProviderName];
+    // Own properties only: `/api/auth/oauth/__proto__` must not find Object.prototype.
+    const config = Object.hasOwn(deps.providers, name) ? deps.providers[name as OAuthProviderName] : undefined;
     if (!config) throw new NotFoundError('sign-in provider');
     return [name as OAuthProviderName, config];
   }

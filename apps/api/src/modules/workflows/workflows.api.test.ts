@@ -156,8 +156,12 @@ describe('workflows API (real database)', () => {
         .set(as(owner))
         .send({ canaryVersion: 9, canaryPercent: 10 });
       const one = await request(app).get(`/api/workflows/${wf.id}/versions/1`).set(as(owner));
+      // Beyond a Postgres integer: refused by validation, never sent to the database.
+      const huge = await request(app).get(`/api/workflows/${wf.id}/versions/compare?from=1000000000000&to=1`).set(as(owner));
+      const hugeVersion = await request(app).get(`/api/workflows/${wf.id}/versions/2147483648`).set(as(owner));
 
       expect([version.status, compare.status, restore.status, deploy.status]).toEqual([404, 404, 404, 400]);
+      expect([huge.status, hugeVersion.status]).toEqual([400, 400]);
       expect(one.body).toMatchObject({
         version: 1,
         message: 'Created',
