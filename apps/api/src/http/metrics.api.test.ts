@@ -22,6 +22,8 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
   return 0;
 }
 
+jest.setTimeout(60_000);
+
 describe('GET /metrics (Prometheus, real traffic)', () => {
   let test: TestDatabase;
   let services: Services;
@@ -85,11 +87,11 @@ describe('GET /metrics (Prometheus, real traffic)', () => {
     const workflowId = await aiWorkflow();
 
     // A run that is busy for a while: the worker's slots show it while it runs.
-    up.script('openai', { delayMs: 1500 }, { text: 'Slow answer', usage: { input: 1000, output: 500 } });
+    up.script('openai', { delayMs: 3000 }, { text: 'Slow answer', usage: { input: 1000, output: 500 } });
     const started = await request(app).post(`/api/workflows/${workflowId}/execute`).set(as(owner)).send({ input: {} });
     expect(started.status).toBe(202);
     let during = '';
-    for (let i = 0; i < 40 && sample(during, 'auterity_worker_busy_slots') === 0; i++) {
+    for (const deadline = Date.now() + 15_000; sample(during, 'auterity_worker_busy_slots') === 0 && Date.now() < deadline;) {
       await new Promise((r) => setTimeout(r, 50));
       during = await scrape();
     }
@@ -102,7 +104,7 @@ describe('GET /metrics (Prometheus, real traffic)', () => {
     const run = await request(app).post(`/api/workflows/${workflowId}/execute?wait=10`).set(as(owner)).send({ input: {} });
     expect(run.status).toBe(200);
     expect(run.body.status).toBe('succeeded');
-    for (let i = 0; i < 60; i++) {
+    for (let i = 0; i < 300; i++) {
       const first = await request(app)
         .get(`/api/executions/${started.body.id as string}`)
         .set(as(owner));
