@@ -135,3 +135,26 @@ test('the Error-IQ inbox groups the two failures, explains them, and resolve/reg
   await page.getByTestId('occurrence-execution-link').first().click();
   await expect(page).toHaveURL(/\/executions\/[0-9a-f-]{36}$/);
 });
+
+test('an owner sets where alerts go; the webhook URL is never shown again, only its host', async () => {
+  await go('/errors');
+  await page.getByTestId('alert-settings-toggle').click();
+  const form = page.getByTestId('alert-settings');
+
+  await form.getByLabel('Webhook URL').fill('https://hooks.example.com/services/T000?token=secret-hook-token');
+  await form.getByLabel('Alert email').fill('oncall@example.com');
+  await form.getByLabel('Spike: occurrences within one hour').fill('25');
+  await form.getByLabel('An error spikes').uncheck();
+  await page.getByTestId('alert-settings-save').click();
+
+  await expect(form.getByText('Alert settings saved.')).toBeVisible();
+  await expect(form.getByLabel('Webhook URL')).toHaveAttribute('placeholder', /Saved \(hooks\.example\.com\)/);
+  await expect(form.getByLabel('Webhook URL')).toHaveValue('');
+  await expect(page.locator('body')).not.toContainText('secret-hook-token');
+  expect(await blockingAxeFindings(page)).toEqual([]);
+  await page.screenshot({ path: `${SHOTS}/errors-alert-settings.png`, fullPage: true });
+
+  await form.getByLabel('Alert email').fill('not an email');
+  await page.getByTestId('alert-settings-save').click();
+  await expect(form.getByText(/email/i).first()).toBeVisible();
+});

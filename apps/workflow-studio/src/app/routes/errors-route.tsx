@@ -2,9 +2,12 @@ import { useMemo } from 'react';
 import { useSearchParams } from 'react-router';
 import { Alert, EmptyState, Select, Spinner, TextField } from '@auterity/design-system';
 import { ERROR_GROUP_STATUSES, type ErrorGroupStatus, type ErrorSource } from '@auterity/workflow-contracts';
+import { useAlertSettings } from '../../features/error-iq/api/alert-settings';
 import { useErrorGroups, type ErrorGroupFilters } from '../../features/error-iq/api/error-groups';
+import { AlertSettingsForm } from '../../features/error-iq/components/alert-settings-form';
 import { ErrorGroupList } from '../../features/error-iq/components/error-group-list';
 import { useDebouncedValue } from '../../hooks/use-debounced-value';
+import { usePermission } from '../../hooks/use-permission';
 import { errorText } from '../../utils/error-text';
 import { PageHeader } from '../page-header';
 import './analytics-route.css';
@@ -31,6 +34,8 @@ export function ErrorsRoute() {
     setParams(next, { replace: true });
   };
   const counts = groups.data?.counts;
+  const canConfigure = usePermission('members:manage');
+  const settings = useAlertSettings(canConfigure);
 
   return (
     <>
@@ -69,6 +74,13 @@ export function ErrorsRoute() {
           onChange={(event) => setParam('q', event.target.value)}
         />
       </div>
+      {canConfigure ? (
+        <details className="ds-card analytics-panel alert-settings-panel">
+          <summary data-testid="alert-settings-toggle">Alert settings</summary>
+          {settings.data ? <AlertSettingsForm settings={settings.data} /> : null}
+          {settings.isError ? <Alert tone="error">Could not load alert settings: {errorText(settings.error)}</Alert> : null}
+        </details>
+      ) : null}
       {groups.isPending ? <Spinner label="Loading errors" /> : null}
       {groups.isError ? <Alert tone="error">Could not load errors: {errorText(groups.error)}</Alert> : null}
       {groups.data && groups.data.items.length === 0 ? (
