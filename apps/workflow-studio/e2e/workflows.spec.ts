@@ -121,8 +121,13 @@ test('a long run shows progress on the canvas and can be cancelled', async () =>
 test('connects nodes, edits by keyboard, keeps versions and manages the list', async () => {
   await page.setViewportSize({ width: 1600, height: 1000 });
 
-  // From a template: trigger → condition → two texts, already connected.
+  // The Free plan keeps 5 workflows active and the tests above made 5: the slow one goes first.
   await page.getByTestId('workflows-nav').click();
+  await page.getByRole('button', { name: 'Delete Slow workflow' }).click();
+  await page.getByRole('alertdialog', { name: 'Delete workflow?' }).getByRole('button', { name: 'Delete workflow' }).click();
+  await expect(page.getByRole('button', { name: 'Delete Slow workflow' })).toHaveCount(0);
+
+  // From a template: trigger → condition → two texts, already connected.
   await page.getByTestId('create-workflow-button').first().click();
   await page.getByTestId('workflow-name-input').fill('Approval router');
   await page.getByTestId('template-branch-on-amount').click();
