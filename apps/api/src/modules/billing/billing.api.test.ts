@@ -1,4 +1,6 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
@@ -8,7 +10,11 @@ import { createServices, createApp } from '../../app';
 import { createTestDatabase, type TestDatabase } from '../../../test/db';
 import { addMember, registerOwner, uniqueEmail, type SignedInUser } from '../../../test/factories';
 import { DEFAULT_PLANS_FILE, testConfig, testDeps } from '../../../test/test-app';
-import { addPeriod } from './billing.service';
+import { createAuditService } from '../audit/audit.service';
+import { captureLogger } from '../../../test/test-app';
+import { addPeriod, createBillingService } from './billing.service';
+import { createPlanBook, loadPlanCatalog } from './plans';
+import { createStripeGateway } from './stripe-gateway';
 
 const WEBHOOK_SECRET = 'whsec_test_secret_for_billing_tests';
 const stripe = new Stripe('sk_test_billing');
@@ -286,6 +292,25 @@ describe('billing: plans, subscriptions, metering, limits and administration', (
       expect(list.body.code).toBe('forbidden');
     });
 
+    it('filters organizations by plan and status', async () => {
+      const owner = await registerOwner(app, { organizationName: 'Filtered Starter Co' });
+      await request(app)
+        .patch(`/api/admin/organizations/${owner.user.organizationId}/plan`)
+        .set(as(admin))
+        .send({ planId: 'starter' });
+
+      const starter = await request(app).get('/api/admin/organizations?planId=starter&status=active&limit=500').set(as(admin));
+      const suspended = await request(app).get('/api/admin/organizations?planId=starter&status=suspended').set(as(admin));
+      const one = await request(app).get(`/api/admin/organizations/${owner.user.organizationId}`).set(as(admin));
+
+      expect(starter.body.items.map((o: { id: string }) => o.id)).toContain(owner.user.organizationId);
+      expect(starter.body.items.every((o: { subscription: { planId: string } }) => o.subscription.planId === 'starter')).toBe(
+        true,
+      );
+      expect(suspended.body.items.map((o: { id: string }) => o.id)).not.toContain(owner.user.organizationId);
+      expect(one.body).toMatchObject({ name: 'Filtered Starter Co', subscription: { planId: 'starter' } });
+    });
+
     it('lists organizations with plan, status and usage, and finds users', async () => {
       const owner = await registerOwner(app, { organizationName: 'Findable Robotics' });
 
@@ -468,6 +493,53 @@ describe('billing: plans, subscriptions, metering, limits and administration', (
       expect(first.metrics).toMatchObject({ executions: 7, active_workflows: 1, members: 1 });
     });
 
+    it('deletes execution logs older than the plan keeps them, and only those', async () => {
+      const free = await registerOwner(app);
+      const pro = await registerOwner(app);
+      await request(app)
+        .patch(`/api/admin/organizations/${pro.user.organizationId}/plan`)
+        .set(as(admin))
+        .send({ planId: 'professional' });
+      const ids: Record<string, string> = {};
+      for (const [name, owner] of [
+        ['free', free],
+        ['pro', pro],
+      ] as const) {
+        const wf = await createWorkflow(owner);
+        const run = await request(app).post(`/api/workflows/${wf.body.id}/execute`).set(as(owner)).send({});
+        ids[name] = run.body.id;
+        await test.db.query(
+          `UPDATE workflow_executions SET status = 'succeeded', created_at = now() - interval '8 days' WHERE id = $1`,
+          [run.body.id],
+        );
+      }
+
+      await services.billing.pruneExecutionLogs();
+      const left = await test.db.query<{ id: string }>('SELECT id FROM workflow_executions WHERE id = ANY ($1::uuid[])', [
+        Object.values(ids),
+      ]);
+
+      expect(left.rows.map((r) => r.id)).toEqual([ids.pro]);
+    });
+
+    it('takes back a cancellation at period end, and refuses a trial while suspended', async () => {
+      const owner = await registerOwner(app);
+      const org = owner.user.organizationId;
+      await request(app).patch(`/api/admin/organizations/${org}/plan`).set(as(admin)).send({ planId: 'starter' });
+
+      const cancel = await request(app).post('/api/billing/subscription/cancel').set(as(owner)).send({ cancelAtPeriodEnd: true });
+      const keep = await request(app).post('/api/billing/subscription/cancel').set(as(owner)).send({ cancelAtPeriodEnd: false });
+      await request(app).post(`/api/admin/organizations/${org}/suspend`).set(as(admin)).send({ reason: 'review' });
+      const trial = await request(app).post(`/api/admin/organizations/${org}/trial`).set(as(admin)).send({ days: 3 });
+
+      expect(cancel.body.cancelAtPeriodEnd).toBe(true);
+      expect(keep.body.cancelAtPeriodEnd).toBe(false);
+      expect(trial.status).toBe(409);
+      expect(await auditActions(org)).toEqual(
+        expect.arrayContaining(['billing.subscription.cancel_scheduled', 'billing.subscription.cancel_withdrawn']),
+      );
+    });
+
     it('refuses to cancel the Free plan', async () => {
       const owner = await registerOwner(app);
 
@@ -529,6 +601,126 @@ describe('billing: plans, subscriptions, metering, limits and administration', (
       expect(replay.body).toEqual({ received: true, duplicate: true });
       expect(row).toMatchObject({ plan_id: 'free', status: 'active' });
       expect(events.rows).toHaveLength(1);
+    });
+
+    it('follows the subscription through Stripe events, and ignores events it does not handle or cannot place', async () => {
+      const owner = await registerOwner(app);
+      const org = owner.user.organizationId;
+      const customer = `cus_${org.slice(0, 12)}`;
+      let n = 0;
+      const send = async (type: string, object: object) => {
+        const { body, signature } = signed({ id: `evt_${org}_${(n += 1)}`, type, data: { object } });
+        const res = await postStripe(body, signature);
+        expect(res.status).toBe(200);
+        return subscriptionRow(org);
+      };
+      const subscription = (status: string, extra: object = {}) => ({
+        id: `sub_${org.slice(0, 12)}`,
+        customer,
+        status,
+        metadata: { organizationId: org, planId: 'professional' },
+        ...extra,
+      });
+
+      const trialing = await send('customer.subscription.created', subscription('trialing', { trial_end: 1_900_000_000 }));
+      const active = await send('customer.subscription.updated', subscription('active', { cancel_at_period_end: true }));
+      const failed = await send('invoice.payment_failed', { customer });
+      const paid = await send('invoice.paid', { customer });
+      const unhandled = await send('charge.refunded', { customer });
+      const stranger = await send('invoice.payment_failed', { customer: 'cus_nobody' });
+      const canceled = await send('customer.subscription.updated', subscription('canceled'));
+      const failedAfter = await send('invoice.payment_failed', { customer });
+      const deleted = await send('customer.subscription.deleted', subscription('canceled'));
+
+      expect(trialing).toMatchObject({ status: 'trialing', plan_id: 'professional' });
+      expect(active).toMatchObject({ status: 'active', plan_id: 'professional', cancel_at_period_end: true });
+      expect(failed).toMatchObject({ status: 'past_due' });
+      expect(paid).toMatchObject({ status: 'active' });
+      expect(unhandled).toMatchObject({ status: 'active' });
+      expect(stranger).toMatchObject({ status: 'active' });
+      expect(canceled).toMatchObject({ status: 'cancelled', plan_id: 'free' });
+      expect(failedAfter).toMatchObject({ status: 'cancelled' });
+      expect(deleted).toMatchObject({ status: 'cancelled', plan_id: 'free', cancel_at_period_end: false });
+    });
+
+    it('creates Checkout and portal links through the Stripe API, and refuses them without a price or a customer', async () => {
+      const calls: { path: string; body: string }[] = [];
+      const fake: Server = createServer((req, res) => {
+        let body = '';
+        req.on('data', (c: Buffer) => (body += c.toString()));
+        req.on('end', () => {
+          calls.push({ path: req.url ?? '', body: decodeURIComponent(body) });
+          res.setHeader('content-type', 'application/json');
+          res.end(
+            JSON.stringify(
+              req.url?.startsWith('/v1/checkout/sessions')
+                ? { id: 'cs_1', object: 'checkout.session', url: 'https://checkout.stripe.test/cs_1' }
+                : { id: 'bps_1', object: 'billing_portal.session', url: 'https://portal.stripe.test/bps_1' },
+            ),
+          );
+        });
+      });
+      await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
+      const { port } = fake.address() as AddressInfo;
+      const owner = await registerOwner(app);
+      const org = owner.user.organizationId;
+      const log = captureLogger().log;
+      const billing = createBillingService({
+        db: test.db,
+        log,
+        plans: createPlanBook(
+          loadPlanCatalog(
+            catalogFile((c) => {
+              const starter = c.plans.find((p) => p.id === 'starter');
+              if (starter) starter.stripePriceIds = { monthly: 'price_starter_monthly' };
+            }),
+          ),
+        ),
+        audit: createAuditService({ db: test.db, log }),
+        publicUrl: 'http://studio.test',
+        stripe: createStripeGateway({
+          secretKey: 'sk_test_fake',
+          webhookSecret: WEBHOOK_SECRET,
+          host: { host: '127.0.0.1', port, protocol: 'http' },
+        }),
+      });
+      const actor = {
+        kind: 'user' as const,
+        userId: owner.user.id,
+        organizationId: org,
+        email: owner.email,
+        role: 'owner' as const,
+        permissions: [],
+        sessionId: 's',
+      };
+
+      try {
+        const noCustomer = await billing.portal(actor).catch((e: unknown) => e);
+        const noPrice = await billing.checkout(actor, 'professional', 'monthly').catch((e: unknown) => e);
+        const checkout = await billing.checkout(actor, 'starter', 'monthly');
+        await test.db.query(`UPDATE subscriptions SET stripe_customer_id = 'cus_portal' WHERE organization_id = $1`, [org]);
+        const portal = await billing.portal(actor);
+
+        expect(noCustomer).toMatchObject({ status: 409 });
+        expect(noPrice).toMatchObject({ status: 409 });
+        expect(checkout.url).toBe('https://checkout.stripe.test/cs_1');
+        expect(portal.url).toBe('https://portal.stripe.test/bps_1');
+        expect(calls[0]?.body).toContain('line_items[0][price]=price_starter_monthly');
+        expect(calls[0]?.body).toContain(`client_reference_id=${org}`);
+        expect(calls[1]?.body).toContain('customer=cus_portal');
+      } finally {
+        await new Promise((resolve) => fake.close(resolve));
+      }
+    });
+
+    it('answers 409 to checkout and portal when nothing is configured for them', async () => {
+      const owner = await registerOwner(app);
+
+      const checkout = await request(app).post('/api/billing/checkout').set(as(owner)).send({ planId: 'starter' });
+      const portal = await request(app).post('/api/billing/portal').set(as(owner));
+
+      expect(checkout.status).toBe(409);
+      expect(portal.status).toBe(409);
     });
 
     it('answers 404 when Stripe is not configured', async () => {

@@ -376,3 +376,21 @@ export async function recordStripeEvent(
   );
   return rows.length === 1;
 }
+
+/**
+ * Deletes finished executions (their steps cascade) older than their organization's plan keeps
+ * execution logs; `days` maps plan ids to days (plans without a limit are left out). One batch.
+ */
+export async function deleteExecutionsPastPlanRetention(db: Db, days: Record<string, number>, batch: number): Promise<number> {
+  const { rowCount } = await db.query(
+    `DELETE FROM workflow_executions WHERE id IN (
+       SELECT e.id FROM workflow_executions e
+       JOIN subscriptions s ON s.organization_id = e.organization_id
+       JOIN jsonb_each_text($1::jsonb) AS p(plan_id, days) ON p.plan_id = s.plan_id
+       WHERE e.status IN ('succeeded', 'failed', 'cancelled', 'timed_out')
+         AND e.created_at < now() - make_interval(days => p.days::int)
+       LIMIT $2)`,
+    [JSON.stringify(days), batch],
+  );
+  return rowCount;
+}

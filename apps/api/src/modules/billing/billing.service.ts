@@ -604,6 +604,20 @@ export function createBillingService(deps: BillingServiceDeps) {
 
     flushApiRequests,
 
+    /** Deletes execution logs older than each organization's plan keeps them (in batches). */
+    async pruneExecutionLogs(): Promise<number> {
+      const days: Record<string, number> = {};
+      for (const plan of plans.list()) {
+        if (plan.limits.executionLogRetentionDays !== null) days[plan.id] = plan.limits.executionLogRetentionDays;
+      }
+      let total = 0;
+      for (;;) {
+        const deleted = await repo.deleteExecutionsPastPlanRetention(db, days, 1000);
+        total += deleted;
+        if (deleted < 1000) return total;
+      }
+    },
+
     /** Starts the rollover job and the API-request counter flush (every process that runs workers). */
     startJobs(intervalMs: number): void {
       const every = (ms: number, name: string, fn: () => Promise<unknown>) => {
@@ -612,6 +626,7 @@ export function createBillingService(deps: BillingServiceDeps) {
         timers.push(timer);
       };
       every(intervalMs, 'billing rollover', () => this.rollover());
+      every(60 * 60 * 1000, 'plan log retention', () => this.pruneExecutionLogs());
       void this.rollover().catch((err: unknown) => log.warn({ err }, 'billing rollover failed'));
     },
 
