@@ -206,14 +206,6 @@ const EnvSchema = z.object({
   MAIL_FROM: z.string().min(3).default('Auterity <no-reply@auterity.local>'),
   /** Comma-separated emails that are platform administrators (applied at startup). */
   PLATFORM_ADMIN_EMAILS: z.string().default(''),
-  /** scrypt cost as log2(N); 16 = 64 MiB per hash (OWASP minimum with r=8, p=2). Lower only for tests. */
-  PASSWORD_SCRYPT_LOG_N: z.coerce.number().int().min(14).max(20).default(16),
-  /** `false` turns request rate limiting off (benchmarks, or a proxy that limits instead). */
-  RATE_LIMIT_ENABLED: booleanString.default(true),
-  /** Requests per minute per client IP (unauthenticated tier). */
-  RATE_LIMIT_IP_PER_MIN: positiveInt(1_000_000_000).default(600),
-  /** Requests per minute per client IP on sign-in, registration, reset and invite routes. */
-  RATE_LIMIT_AUTH_PER_MIN: positiveInt(1_000_000_000).default(30),
   /** A JSON plan catalog replacing the bundled apps/api/config/plans.json (validated at startup). */
   PLANS_FILE: z.string().min(1).optional(),
   /** Stripe secret key (`sk_…`); with STRIPE_WEBHOOK_SECRET it enables checkout, the portal and webhooks. */
@@ -222,6 +214,14 @@ const EnvSchema = z.object({
   STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
   /** How often billing periods are rolled over (due subscriptions renew, downgrades and cancellations apply). */
   BILLING_ROLLOVER_INTERVAL_MS: positiveInt(86_400_000).default(60_000),
+  /** scrypt cost as log2(N); 16 = 64 MiB per hash (OWASP minimum with r=8, p=2). Lower only for tests. */
+  PASSWORD_SCRYPT_LOG_N: z.coerce.number().int().min(14).max(20).default(16),
+  /** `false` turns request rate limiting off (benchmarks, or a proxy that limits instead). */
+  RATE_LIMIT_ENABLED: booleanString.default(true),
+  /** Requests per minute per client IP (unauthenticated tier). */
+  RATE_LIMIT_IP_PER_MIN: positiveInt(1_000_000_000).default(600),
+  /** Requests per minute per client IP on sign-in, registration, reset and invite routes. */
+  RATE_LIMIT_AUTH_PER_MIN: positiveInt(1_000_000_000).default(30),
   /** Requests per minute per user or API key. */
   RATE_LIMIT_ACTOR_PER_MIN: positiveInt(1_000_000_000).default(600),
   /** Requests per minute per organization, all its users and API keys together. */
@@ -319,6 +319,13 @@ export interface Config {
     /** Operator endpoints by provider id, from `AI_BASE_URL_<PROVIDER>`. */
     readonly baseUrls: Readonly<Record<string, string>>;
   };
+  /** Plans, metering and payments (see modules/billing). */
+  readonly billing: {
+    readonly catalog: PlanCatalog;
+    readonly rolloverIntervalMs: number;
+    /** Present only when both Stripe settings are. */
+    readonly stripe?: { readonly secretKey: string; readonly webhookSecret: string };
+  };
   readonly auth: {
     readonly accessTtlSec: number;
     readonly refreshTtlDays: number;
@@ -335,13 +342,15 @@ export interface Config {
   /** Only providers with both a client id and secret appear here. */
   readonly oauth: Readonly<Partial<Record<OAuthProviderName, OAuthProviderConfig>>>;
 }
-  /** Plans, metering and payments (see modules/billing). */
-  readonly billing: {
-    readonly catalog: PlanCatalog;
-    readonly rolloverIntervalMs: number;
-    /** Present only when both Stripe settings are. */
-    readonly stripe?: { readonly secretKey: string; readonly webhookSecret: string };
-  };
+
+function readPlanCatalog(file: string | undefined): PlanCatalog {
+  try {
+    return loadPlanCatalog(file);
+  } catch (err) {
+    if (err instanceof PlanCatalogError) throw new ConfigError(`PLANS_FILE: ${err.message}`);
+    throw err;
+  }
+}
 
 /** A configuration problem, worded as one line that names the variable. */
 export class ConfigError extends Error {
@@ -359,15 +368,6 @@ function oauthProviders(env: z.infer<typeof EnvSchema>): Partial<Record<OAuthPro
   if (env.OAUTH_GOOGLE_CLIENT_ID && env.OAUTH_GOOGLE_CLIENT_SECRET) {
     providers.google = {
       clientId: env.OAUTH_GOOGLE_CLIENT_ID,
-function readPlanCatalog(file: string | undefined): PlanCatalog {
-  try {
-    return loadPlanCatalog(file);
-  } catch (err) {
-    if (err instanceof PlanCatalogError) throw new ConfigError(`PLANS_FILE: ${err.message}`);
-    throw err;
-  }
-}
-
       clientSecret: env.OAUTH_GOOGLE_CLIENT_SECRET,
       issuer: env.OAUTH_GOOGLE_ISSUER,
     };
@@ -499,6 +499,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       breakerCooldownMs: env.AI_BREAKER_COOLDOWN_MS,
       baseUrls: aiBaseUrls(source),
     }),
+    billing: Object.freeze({
+      catalog: readPlanCatalog(env.PLANS_FILE),
+      rolloverIntervalMs: env.BILLING_ROLLOVER_INTERVAL_MS,
+      ...(env.STRIPE_SECRET_KEY && env.STRIPE_WEBHOOK_SECRET
+        ? { stripe: Object.freeze({ secretKey: env.STRIPE_SECRET_KEY, webhookSecret: env.STRIPE_WEBHOOK_SECRET }) }
+        : {}),
+    }),
     auth: Object.freeze({
       accessTtlSec: env.JWT_ACCESS_TTL_SEC,
       refreshTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
@@ -516,10 +523,3 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     oauth: Object.freeze(oauthProviders(env)),
   });
 }
-    billing: Object.freeze({
-      catalog: readPlanCatalog(env.PLANS_FILE),
-      rolloverIntervalMs: env.BILLING_ROLLOVER_INTERVAL_MS,
-      ...(env.STRIPE_SECRET_KEY && env.STRIPE_WEBHOOK_SECRET
-        ? { stripe: Object.freeze({ secretKey: env.STRIPE_SECRET_KEY, webhookSecret: env.STRIPE_WEBHOOK_SECRET }) }
-        : {}),
-    }),

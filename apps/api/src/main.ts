@@ -113,10 +113,10 @@ async function serve(config: Config, log: Logger): Promise<void> {
   if (runsWorker) services.executions.startWorker();
   // Request analytics and error occurrences past each plan's retention go every hour.
   if (runsWorker) services.retention.start();
-  const app = createApp(deps, services);
   // Billing periods roll over wherever workers run; API-key request counts are flushed by every API process.
   if (runsWorker) services.billing.startJobs(config.billing.rolloverIntervalMs);
   services.billing.startFlush();
+  const app = createApp(deps, services);
   const running = await listen(app, config.port, config.host);
   const url = `http://localhost:${config.port}`;
   log.info(
@@ -138,6 +138,7 @@ async function serve(config: Config, log: Logger): Promise<void> {
     if (runsWorker) await services.executions.stop(config.shutdownTimeoutMs);
     services.retention.stop();
     await Promise.all([services.requests.flush(), services.errorIq.flush()]);
+    await services.billing.stop();
     await context.close();
     log.info('shutdown complete');
     log.flush();
@@ -152,7 +153,6 @@ function workerProbeApp(config: Config, log: Logger) {
   const app = express();
   app.disable('x-powered-by');
   app.use(requestContext(log));
-    await services.billing.stop();
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', uptimeSec: Math.round(process.uptime()) });
   });
@@ -186,6 +186,7 @@ async function work(config: Config, log: Logger): Promise<void> {
   const { context, deps } = await buildDeps(config, log, () => shuttingDown);
   const services = createServices(deps);
   services.executions.startWorker();
+  services.billing.startJobs(config.billing.rolloverIntervalMs);
   const probes = await startWorkerProbes(config, log);
   log.info(
     {
@@ -200,7 +201,7 @@ async function work(config: Config, log: Logger): Promise<void> {
     shuttingDown = true;
     log.info({ signal }, 'worker stopping: finishing running executions');
     await services.executions.stop(config.shutdownTimeoutMs);
-  services.billing.startJobs(config.billing.rolloverIntervalMs);
+    await services.billing.stop();
     await probes?.stop(1000);
     await context.close();
     log.info('worker stopped');
@@ -215,7 +216,6 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args[0] === '--build-template' && args[1]) {
     await buildTemplate(args[1]);
-    await services.billing.stop();
     return;
   }
   const config = readConfig();
