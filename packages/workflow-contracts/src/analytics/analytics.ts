@@ -208,7 +208,9 @@ export type AiAnalyticsDto = z.infer<typeof AiAnalyticsDtoSchema>;
 export const ErrorAnalyticsDtoSchema = z
   .object({
     range: RangeSchema,
+    /** Occurrences in the range, and how many distinct groups they fall in. */
     totals: z.object({ occurrences: z.number().int(), groups: z.number().int() }),
+    /** The (at most 10) groups with the most occurrences in the range. */
     series: z.array(z.object({ t: z.string(), occurrences: z.number().int() })),
     groups: z.array(z.object({ id: z.uuid(), title: z.string(), location: z.string(), occurrences: z.number().int() })),
   })

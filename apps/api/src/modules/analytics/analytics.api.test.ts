@@ -287,6 +287,7 @@ describe('analytics (API, real database)', () => {
         { t: '2026-02-01T01:00:00.000Z', occurrences: 0 },
       ]);
       expect(res.body.groups).toEqual([expect.objectContaining({ title: 'x <n>', location: 'GET /x', occurrences: 2 })]);
+      expect(res.body.totals).toEqual({ occurrences: 2, groups: 1 });
     });
   });
 

@@ -331,9 +331,13 @@ export async function errorCounts(
   db: Db,
   scope: Scope,
   range: Range,
-): Promise<{ series: { t: Date; n: number }[]; groups: { id: string; title: string; location: string; n: number }[] }> {
+): Promise<{
+  series: { t: Date; n: number }[];
+  groups: { id: string; title: string; location: string; n: number }[];
+  distinctGroups: number;
+}> {
   const q = withRange(scoped(scope, 'l.organization_id'), range);
-  const [series, groups] = await Promise.all([
+  const [series, groups, distinct] = await Promise.all([
     db.query<{ t: Date; n: string }>(
       `SELECT date_trunc(${BUCKETS[range.bucket]}, l.created_at, 'UTC') AS t, count(*) AS n FROM error_logs l
        WHERE ${q.where} AND l.created_at >= ${q.from} AND l.created_at < ${q.to} GROUP BY 1`,
@@ -345,10 +349,16 @@ export async function errorCounts(
        GROUP BY 1, 2, 3 ORDER BY 4 DESC LIMIT 10`,
       q.params,
     ),
+    db.query<{ n: string }>(
+      `SELECT count(DISTINCT l.group_id) AS n FROM error_logs l
+       WHERE ${q.where} AND l.created_at >= ${q.from} AND l.created_at < ${q.to}`,
+      q.params,
+    ),
   ]);
   return {
     series: series.rows.map((r) => ({ t: new Date(r.t), n: Number(r.n) })),
     groups: groups.rows.map((r) => ({ id: r.id, title: r.title, location: r.location, n: Number(r.n) })),
+    distinctGroups: Number(distinct.rows[0]?.n ?? 0),
   };
 }
 

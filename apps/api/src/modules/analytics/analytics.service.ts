@@ -342,11 +342,11 @@ export function createAnalyticsService(deps: AnalyticsDeps) {
     /** `GET /api/analytics/errors`. @throws ForbiddenError */
     async errors(actor: Actor, query: AnalyticsQuery): Promise<ErrorAnalyticsDto> {
       const { range, r, scope } = await resolve(actor, query);
-      const { series, groups } = await repo.errorCounts(db, scope, r);
+      const { series, groups, distinctGroups } = await repo.errorCounts(db, scope, r);
       const byT = new Map(series.map((s) => [s.t.toISOString(), s.n]));
       return {
         range,
-        totals: { occurrences: series.reduce((a, s) => a + s.n, 0), groups: groups.length },
+        totals: { occurrences: series.reduce((a, s) => a + s.n, 0), groups: distinctGroups },
         series: bucketStarts(range).map((t) => ({ t, occurrences: byT.get(t) ?? 0 })),
         groups: groups.map((g) => ({ id: g.id, title: g.title, location: g.location, occurrences: g.n })),
       };
