@@ -93,6 +93,29 @@ test.describe('subscription limits', () => {
   });
 });
 
+test('any refusal by a plan limit offers the upgrade: an invite beyond the seats', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  const owner = await register(page.request, 'Full House LLC');
+  const headers = { authorization: `Bearer ${owner.token}` };
+  for (const email of [uniqueEmail('seat'), uniqueEmail('seat')]) {
+    const invited = await page.request.post('/api/invites', { headers, data: { email, role: 'viewer' } });
+    expect(invited.status()).toBe(201);
+  }
+  await page.goto('/settings/members');
+
+  await page.getByTestId('invite-member-button').click();
+  const dialog = page.getByRole('dialog', { name: 'Invite a member' });
+  await dialog.getByLabel('Email').fill(uniqueEmail('fourth'));
+  await dialog.getByRole('button', { name: 'Send invitation' }).click();
+
+  const prompt = page.getByTestId('upgrade-prompt');
+  await expect(prompt).toBeVisible();
+  await expect(prompt).toContainText('Members: 3 of 3 on the Free plan.');
+  await expect(page.getByRole('dialog', { name: 'Upgrade your plan' })).toContainText('add more members');
+  expect(errors).toEqual([]);
+});
+
 async function firstWorkflowId(request: APIRequestContext, token: string): Promise<string> {
   const res = await request.get('/api/workflows', { headers: { authorization: `Bearer ${token}` } });
   return ((await res.json()) as { items: { id: string }[] }).items[0]?.id ?? '';

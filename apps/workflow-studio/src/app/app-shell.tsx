@@ -1,8 +1,11 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { NavLink, Outlet, useNavigate } from 'react-router';
 import { Badge, Button, Select } from '@auterity/design-system';
 import type { Permission } from '@auterity/workflow-contracts';
 import { useLogout } from '../features/auth/api/login';
+import { UpgradePrompt } from '../features/billing/components/upgrade-prompt';
+import { planLimitOf } from '../features/billing/utils/billing-format';
+import { subscribePlanLimit, type ApiError } from '../lib/api-client';
 import { useSession } from '../features/auth/hooks/use-session';
 import { usePermission } from '../hooks/use-permission';
 import { usePlatformAdmin } from '../hooks/use-platform-admin';
@@ -67,6 +70,9 @@ export function AppShell() {
   const navigate = useNavigate();
   const logout = useLogout();
   const [theme, setTheme] = useState<ThemePreference>(readThemePreference);
+  // Any call refused by a plan limit (402 plan_limit_reached) offers the upgrade, wherever it happened.
+  const [planLimit, setPlanLimit] = useState<ApiError | null>(null);
+  useEffect(() => subscribePlanLimit(setPlanLimit), []);
   if (session.status !== 'signed-in') return null;
   const { user } = session;
   const name = [user.firstName, user.lastName].filter(Boolean).join(' ') || user.email;
@@ -125,6 +131,7 @@ export function AppShell() {
       <main id="main" className="app-shell__main" tabIndex={-1}>
         <Outlet />
       </main>
+      {planLimit ? <UpgradePrompt open onClose={() => setPlanLimit(null)} limit={planLimitOf(planLimit)} /> : null}
     </div>
   );
 }

@@ -30,6 +30,17 @@ export class ApiError extends Error {
 
 const FieldIssueListSchema = FieldIssueSchema.array();
 
+const planLimitListeners = new Set<(error: ApiError) => void>();
+
+/**
+ * Calls `listener` with every `plan_limit_reached` refusal (402) of any API call, so the app can
+ * offer the upgrade wherever a plan limit stops the user. Returns the unsubscribe function.
+ */
+export function subscribePlanLimit(listener: (error: ApiError) => void): () => void {
+  planLimitListeners.add(listener);
+  return () => planLimitListeners.delete(listener);
+}
+
 /** The field issues of an error's `details`, sent either as `{ issues: [...] }` or as the list itself. */
 function fieldIssuesOf(details: unknown): FieldIssue[] {
   const nested = typeof details === 'object' && details !== null && 'issues' in details ? details.issues : details;
@@ -73,7 +84,15 @@ export async function apiRequest<T>(method: string, path: string, body?: unknown
   if (response.ok) return payload as T;
   const envelope = ApiErrorSchema.safeParse(payload);
   if (envelope.success) {
-    throw new ApiError(response.status, envelope.data.code, envelope.data.error, envelope.data.requestId, envelope.data.details);
+    const error = new ApiError(
+      response.status,
+      envelope.data.code,
+      envelope.data.error,
+      envelope.data.requestId,
+      envelope.data.details,
+    );
+    if (error.code === 'plan_limit_reached') for (const listener of planLimitListeners) listener(error);
+    throw error;
   }
   throw new ApiError(response.status, 'unexpected_response', `Unexpected response from the server (${response.status})`);
 }

@@ -3,9 +3,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { Link, useNavigate } from 'react-router';
 import { Alert, Button, Card, EmptyState, Spinner } from '@auterity/design-system';
 import { AiUsageCard } from '../../features/ai/components/ai-usage-card';
-import { UpgradePrompt } from '../../features/billing/components/upgrade-prompt';
 import { UsageCard } from '../../features/billing/components/usage-card';
-import { planLimitOf } from '../../features/billing/utils/billing-format';
 import { useResendVerification } from '../../features/auth/api/email';
 import { useSession } from '../../features/auth/hooks/use-session';
 import { useRecentExecutions, useRecentFailures } from '../../features/executions/api/get-dashboard-executions';
@@ -77,7 +75,6 @@ export function DashboardRoute() {
   const navigate = useNavigate();
   const canCreate = usePermission('workflows:write');
   const [creating, setCreating] = useState<number | null>(null);
-  const [planLimit, setPlanLimit] = useState<{ error: unknown } | null>(null);
   const recent = useRecentExecutions();
   const failures = useRecentFailures();
   // Names for the run lists; runs started from the API or a webhook may name a workflow this tab has not listed yet.
@@ -209,16 +206,9 @@ export function DashboardRoute() {
         open={creating !== null}
         onClose={() => setCreating(null)}
         onCreated={(workflow) => void navigate(`/workflows/${workflow.id}`)}
-        onPlanLimit={(error) => setPlanLimit({ error })}
+        // A plan-limit refusal closes the dialog; the app shell offers the upgrade.
+        onPlanLimit={() => undefined}
       />
-      {planLimit ? (
-        <UpgradePrompt
-          open
-          onClose={() => setPlanLimit(null)}
-          action="create another active workflow"
-          limit={planLimitOf(planLimit.error)}
-        />
-      ) : null}
     </>
   );
 }

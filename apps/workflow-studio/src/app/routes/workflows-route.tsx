@@ -3,7 +3,6 @@ import { useNavigate, useSearchParams } from 'react-router';
 import { WorkflowList, type WorkflowListFilters } from '../../features/workflows/components/workflow-list';
 import { useUsage } from '../../features/billing/api/get-usage';
 import { UpgradePrompt } from '../../features/billing/components/upgrade-prompt';
-import { planLimitOf } from '../../features/billing/utils/billing-format';
 import type { PlanLimitDetails } from '@auterity/workflow-contracts';
 import { PageHeader } from '../page-header';
 
@@ -50,13 +49,8 @@ export function WorkflowsRoute() {
         hrefOf={editorPath}
         onOpen={(workflow) => void navigate(editorPath(workflow))}
         isAtWorkflowLimit={isAtLimit}
-        renderPlanLimit={({ error, onClose }) => (
-          <UpgradePrompt
-            open
-            onClose={onClose}
-            action="create another active workflow"
-            limit={planLimitOf(error) ?? workflowLimit}
-          />
+        renderPlanLimit={({ onClose }) => (
+          <UpgradePrompt open onClose={onClose} action="create another active workflow" limit={workflowLimit} />
         )}
       />
     </>

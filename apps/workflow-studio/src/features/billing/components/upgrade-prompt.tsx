@@ -13,9 +13,17 @@ interface UpgradePromptProps {
   onClose: () => void;
   /** The limit that stopped the user (from the API's 402 answer); a generic text without it. */
   limit?: PlanLimitDetails | null;
-  /** What the user tried to do, e.g. "create another workflow". */
-  action: string;
+  /** What the user tried to do, e.g. "create another workflow"; said from the limit's metric when not given. */
+  action?: string;
 }
+
+const ACTIONS: Record<PlanLimitDetails['metric'], string> = {
+  active_workflows: 'have more active workflows',
+  executions: 'run more executions this billing period',
+  ai_cost_usd: 'spend more on AI this month',
+  members: 'add more members',
+  api_requests: 'send more API requests a minute',
+};
 
 /**
  * Shown wherever a plan limit stops the user: which limit, how much is used, the plans side by side
@@ -31,7 +39,7 @@ export function UpgradePrompt({ open, onClose, limit, action }: UpgradePromptPro
       open={open}
       onClose={onClose}
       title="Upgrade your plan"
-      description={`Your plan does not allow you to ${action}.`}
+      description={`Your plan does not allow you to ${action ?? (limit ? ACTIONS[limit.metric] : 'do this')}.`}
       footer={
         <>
           <Link to="/settings/billing" className="ds-button ds-button--secondary" onClick={onClose}>

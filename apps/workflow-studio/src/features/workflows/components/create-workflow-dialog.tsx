@@ -18,7 +18,7 @@ interface CreateWorkflowDialogProps {
   onCreated: (workflow: WorkflowDto) => void;
   /** A template chosen before opening (the gallery); read when mounted, so give a new `key` per opening. */
   initialTemplate?: WorkflowTemplate;
-  /** The plan's limit refused the workflow (402 `plan_limit_reached`): the dialog closes and hands the error over. */
+  /** The plan's limit refused the workflow (402 `plan_limit_reached`, for which the app shows its upgrade prompt): the dialog closes and hands the error over. */
   onPlanLimit?: (error: ApiError) => void;
 }
 

@@ -31,8 +31,8 @@ interface WorkflowListProps {
   onOpen: (workflow: WorkflowDto) => void;
   /** The plan's active-workflow limit is reached: "New workflow" shows the plan-limit prompt instead. */
   isAtWorkflowLimit?: boolean;
-  /** The plan-limit prompt (composed by the route); `error` is the API's refusal when there was one. */
-  renderPlanLimit?: (props: { error?: unknown; onClose: () => void }) => ReactNode;
+  /** The plan-limit prompt (composed by the route), shown when the limit is known to be reached before asking the API. */
+  renderPlanLimit?: (props: { onClose: () => void }) => ReactNode;
 }
 
 const STATUS_OPTIONS = [
@@ -68,8 +68,8 @@ export function WorkflowList({
   // The create dialog: null when closed; a new key per opening resets its form (and the chosen template).
   const [creating, setCreating] = useState<{ key: number; template?: WorkflowTemplate } | null>(null);
   const [deleting, setDeleting] = useState<WorkflowSummaryDto | null>(null);
-  // The plan-limit prompt: null when closed; the API's refusal when it came from one.
-  const [limitStop, setLimitStop] = useState<{ error?: unknown } | null>(null);
+  // The plan-limit prompt is open (the API's own refusals open the app's prompt and close the dialog).
+  const [isLimitShown, setLimitShown] = useState(false);
   const [notice, setNotice] = useState<{ tone: 'error' | 'success'; text: string; workflow?: WorkflowDto } | null>(null);
 
   // The URL follows the search once typing pauses, so a reload or a shared link keeps it.
@@ -100,7 +100,7 @@ export function WorkflowList({
   const createButton = canCreate ? (
     <Button
       data-testid="create-workflow-button"
-      onClick={() => (isAtWorkflowLimit && renderPlanLimit ? setLimitStop({}) : setCreating({ key: Date.now() }))}
+      onClick={() => (isAtWorkflowLimit && renderPlanLimit ? setLimitShown(true) : setCreating({ key: Date.now() }))}
     >
       New workflow
     </Button>
@@ -213,11 +213,11 @@ export function WorkflowList({
         open={creating !== null}
         onClose={() => setCreating(null)}
         onCreated={onOpen}
-        {...(renderPlanLimit ? { onPlanLimit: (error: unknown) => setLimitStop({ error }) } : {})}
+        onPlanLimit={() => undefined}
         {...(creating?.template ? { initialTemplate: creating.template } : {})}
       />
       <DeleteWorkflowDialog workflow={deleting} onClose={() => setDeleting(null)} />
-      {limitStop && renderPlanLimit ? renderPlanLimit({ ...limitStop, onClose: () => setLimitStop(null) }) : null}
+      {isLimitShown && renderPlanLimit ? renderPlanLimit({ onClose: () => setLimitShown(false) }) : null}
     </>
   );
 }
