@@ -1,11 +1,13 @@
 import http2 from 'node:http2';
 import https from 'node:https';
 import http from 'node:http';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import WebSocket from 'ws';
+import type { AddressInfo } from 'node:net';
+import WebSocket, { WebSocketServer } from 'ws';
+import { API_ROOT } from '../src/lib/paths';
 import { createTestDatabase, usesPostgres, type TestDatabase } from './db';
 import { TEST_PASSWORD, uniqueEmail } from './factories';
 import { hasNginx, startNginx, type RunningNginx } from './nginx';
@@ -225,16 +227,49 @@ interface Reply {
     expect((last?.at ?? 0) - (snapshot?.at ?? 0)).toBeGreaterThan(700);
   });
 
-  it('upgrades WebSockets on /api/collab through the proxy', async () => {
-    const socket = new WebSocket(`wss://127.0.0.1:${edge.httpsPort}/api/collab`, { ca: edge.ca });
+  /** Opens a WebSocket through nginx and resolves with the upgrade response once it is open. */
+  async function openSocket(port: number, ca: string): Promise<{ socket: WebSocket; upgrade: http.IncomingMessage }> {
+    const socket = new WebSocket(`wss://127.0.0.1:${port}/api/collab`, { ca });
     const upgrade = await new Promise<http.IncomingMessage>((resolve, reject) => {
       socket.on('upgrade', resolve);
       socket.on('unexpected-response', (_req, res) => reject(new Error(`no upgrade: HTTP ${res.statusCode}`)));
       socket.on('error', reject);
     });
-    await new Promise<void>((resolve) =>
-      socket.readyState === WebSocket.OPEN ? resolve() : socket.once('open', () => resolve()),
-    );
+    if (socket.readyState !== WebSocket.OPEN) await new Promise((resolve) => socket.once('open', resolve));
+    return { socket, upgrade };
+  }
+
+  it('carries WebSockets on /api/collab both ways, with forwarded headers (the same config in front of a WebSocket echo server)', async () => {
+    const server = http.createServer();
+    const seen: http.IncomingHttpHeaders[] = [];
+    const wss = new WebSocketServer({ server });
+    wss.on('connection', (ws, req) => {
+      seen.push(req.headers);
+      ws.on('message', (data) => ws.send(`echo:${String(data)}`));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const echoEdge = await startNginx(`127.0.0.1:${(server.address() as AddressInfo).port}`);
+    try {
+      const { socket, upgrade } = await openSocket(echoEdge.httpsPort, echoEdge.ca);
+      const reply = new Promise<string>((resolve) => socket.once('message', (data) => resolve(String(data))));
+      socket.send('hello');
+
+      expect(upgrade.statusCode).toBe(101);
+      expect(await reply).toBe('echo:hello');
+      expect(seen[0]).toMatchObject({ 'x-forwarded-proto': 'https', 'x-forwarded-for': '127.0.0.1', upgrade: 'websocket' });
+      socket.close();
+      await new Promise((resolve) => socket.once('close', resolve));
+    } finally {
+      await echoEdge.stop();
+      wss.close();
+      server.close();
+    }
+  });
+
+  // The collaboration server is attached to the API's HTTP server by main.ts (issue 10).
+  const collabWired = readFileSync(path.join(API_ROOT, 'src/main.ts'), 'utf8').includes('collab.attach(');
+  (collabWired ? it : it.skip)('upgrades /api/collab through the proxy to the API’s collaboration server', async () => {
+    const { socket, upgrade } = await openSocket(edge.httpsPort, edge.ca);
 
     expect(upgrade.statusCode).toBe(101);
     expect(String(upgrade.headers.upgrade).toLowerCase()).toBe('websocket');
