@@ -1,7 +1,7 @@
 import http2 from 'node:http2';
 import https from 'node:https';
 import http from 'node:http';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -31,13 +31,15 @@ interface Reply {
   let api: SpawnedApi;
   let edge: RunningNginx;
   let token = '';
+  let dataDir = '';
 
   beforeAll(async () => {
     const port = await freePort();
+    dataDir = mkdtempSync(path.join(tmpdir(), 'auterity-edge-'));
     const env: Record<string, string> = {
       PORT: String(port),
       HOST: '127.0.0.1',
-      DATA_DIR: mkdtempSync(path.join(tmpdir(), 'auterity-edge-')),
+      DATA_DIR: dataDir,
       TRUST_PROXY_HOPS: '1',
       PASSWORD_SCRYPT_LOG_N: '14',
       RATE_LIMIT_AUTH_PER_MIN: '100000',
@@ -60,6 +62,7 @@ interface Reply {
       await api.exited;
     }
     await test?.drop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   function call(method: string, urlPath: string, options: { headers?: Record<string, string>; body?: string | Buffer } = {}) {

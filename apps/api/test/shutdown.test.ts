@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createTestDatabase, usesPostgres, type TestDatabase } from './db';
@@ -61,7 +61,7 @@ async function sigtermUnderLoad(drainMs: number, database: TestDatabase | undefi
   const env: Record<string, string> = {
     PORT: String(port),
     HOST: '127.0.0.1',
-    DATA_DIR: mkdtempSync(path.join(tmpdir(), 'auterity-stop-')),
+    DATA_DIR: dataDir('auterity-stop-'),
     PASSWORD_SCRYPT_LOG_N: '14',
     RATE_LIMIT_ENABLED: 'false',
     SHUTDOWN_DRAIN_MS: String(drainMs),
@@ -119,6 +119,15 @@ async function sigtermUnderLoad(drainMs: number, database: TestDatabase | undefi
   return { sent, failed, sentAfterSigterm, probeSaw503, slowStatus, exitCode, output: api.output() };
 }
 
+/** Data directories of the spawned processes, removed after the file. */
+const dataDirs: string[] = [];
+function dataDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  dataDirs.push(dir);
+  return dir;
+}
+afterAll(() => dataDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
 describe('SIGTERM under load (graceful shutdown as the probes assume)', () => {
   let database: TestDatabase | undefined;
 
@@ -157,7 +166,7 @@ describe('SIGTERM under load (graceful shutdown as the probes assume)', () => {
           METRICS_PORT: String(metricsPort),
           METRICS_TOKEN: token,
           WORKER_CONCURRENCY: '7',
-          DATA_DIR: mkdtempSync(path.join(tmpdir(), 'auterity-worker-')),
+          DATA_DIR: dataDir('auterity-worker-'),
         },
         ['--worker'],
       );
