@@ -22,15 +22,33 @@ export interface ApiRequestRow {
 }
 
 /**
- * Writes a batch of request rows and adds them to the hourly rollups, in one statement. The user
- * is linked only while they exist, so a member removed meanwhile cannot fail the batch.
+ * Writes a batch of request rows and adds them to the hourly rollups, in one statement. The rows
+ * travel as one JSON document (cheaper to build than ten array parameters: this runs for every
+ * request the API serves). The user is linked only while they exist, so a member removed meanwhile
+ * cannot fail the batch.
  */
 export async function insertApiRequests(db: Db, rows: readonly ApiRequestRow[]): Promise<void> {
   if (rows.length === 0) return;
+  const json = JSON.stringify(
+    rows.map((r) => ({
+      o: r.organizationId,
+      u: r.userId,
+      k: r.apiKeyId,
+      e: r.endpoint.slice(0, 500),
+      m: r.method.slice(0, 10),
+      s: r.statusCode,
+      t: r.responseTimeMs,
+      q: r.requestSize,
+      p: r.responseSize,
+      a: r.at,
+    })),
+  );
   await db.query(
     `WITH r AS (
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::varchar[], $5::varchar[], $6::int[], $7::int[], $8::int[], $9::int[], $10::timestamptz[])
-         AS r (organization_id, user_id, api_key_id, endpoint, method, status_code, response_time, request_size, response_size, created_at)
+       SELECT o AS organization_id, u AS user_id, k AS api_key_id, e AS endpoint, m AS method, s AS status_code,
+         t AS response_time, q AS request_size, p AS response_size, a AS created_at
+       FROM json_to_recordset($1::json)
+         AS x (o uuid, u uuid, k uuid, e varchar, m varchar, s int, t int, q int, p int, a timestamptz)
      ), inserted AS (
        INSERT INTO api_requests (organization_id, user_id, api_key_id, endpoint, method, status_code, response_time, request_size, response_size, created_at)
        SELECT r.organization_id, u.id, r.api_key_id, r.endpoint, r.method, r.status_code, r.response_time, r.request_size, r.response_size, r.created_at
@@ -47,18 +65,7 @@ export async function insertApiRequests(db: Db, rows: readonly ApiRequestRow[]):
        client_errors = t.client_errors + EXCLUDED.client_errors,
        total_ms = t.total_ms + EXCLUDED.total_ms,
        latency_hist = int_array_add(t.latency_hist, EXCLUDED.latency_hist)`,
-    [
-      rows.map((r) => r.organizationId),
-      rows.map((r) => r.userId),
-      rows.map((r) => r.apiKeyId),
-      rows.map((r) => r.endpoint.slice(0, 500)),
-      rows.map((r) => r.method.slice(0, 10)),
-      rows.map((r) => r.statusCode),
-      rows.map((r) => r.responseTimeMs),
-      rows.map((r) => r.requestSize),
-      rows.map((r) => r.responseSize),
-      rows.map((r) => r.at.toISOString()),
-    ],
+    [json],
     { prepare: 'analytics.insert_requests' },
   );
 }
