@@ -28,7 +28,7 @@ import {
 const RUNS = Number(process.env.FAULTS_FUZZ_RUNS ?? 10_000);
 const SEED = Number(process.env.FAULTS_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 /** Tables that log requests and errors as they happen (analytics' request log and rollups, Error-IQ). */
-const TELEMETRY = /^(api_request|error_)/;
+const TELEMETRY = /^(api_requests|api_request_rollups|error_groups|error_logs)$/;
 /** Long-lived streams: fuzzed like the rest, but never with an id that would open a real stream. */
 const STREAMS = /\/events$/;
 
