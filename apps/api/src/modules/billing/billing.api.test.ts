@@ -258,6 +258,20 @@ describe('billing: plans, subscriptions, metering, limits and administration', (
       expect(usage.body.periods[0].metrics).toMatchObject({ ai_input_tokens: 1010, ai_output_tokens: 505, ai_cost_usd: 5 });
     });
 
+    it("tells collaboration the plan's simultaneous editors", async () => {
+      const owner = await registerOwner(app);
+      await request(app)
+        .patch(`/api/admin/organizations/${owner.user.organizationId}/plan`)
+        .set(as(admin))
+        .send({ planId: 'enterprise' });
+
+      const enterprise = await services.billing.collaboratorLimit(owner.user.organizationId);
+      const free = await services.billing.collaboratorLimit(admin.user.organizationId);
+
+      expect(enterprise).toBeNull();
+      expect(free).toBe(2);
+    });
+
     it("limits API keys to the plan's requests a minute and counts them", async () => {
       const owner = await registerOwner(app);
       const key = await request(app)

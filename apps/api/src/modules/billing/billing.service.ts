@@ -397,6 +397,12 @@ export function createBillingService(deps: BillingServiceDeps) {
       return state ? plans.limitOf(state.planId, 'api_requests') : undefined;
     },
 
+    /** The plan's people editing one canvas at once (collaboration); null: unlimited. */
+    async collaboratorLimit(organizationId: string): Promise<number | null> {
+      const state = await stateOf(organizationId);
+      return plans.plan(state.planId).features.concurrentCollaborators;
+    },
+
     /** The plan's monthly AI spend in USD (decimal string) for a tier; null: unlimited. */
     aiBudgetUsd(tier: string): string | null {
       return plans.plan(tier).limits.aiSpendUsdPerMonth;

@@ -7,7 +7,7 @@ export function getUsage(): Promise<UsageDto> {
   return apiRequestParsed(UsageDtoSchema, 'GET', '/api/billing/usage');
 }
 
-export const usageQueryOptions = () => queryOptions({ queryKey: ['billing', 'usage'], queryFn: getUsage, staleTime: 15_000 });
+export const usageQueryOptions = () => queryOptions({ queryKey: ['billing', 'usage'], queryFn: getUsage });
 
 export function useUsage() {
   return useQuery(usageQueryOptions());

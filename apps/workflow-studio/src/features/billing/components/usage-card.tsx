@@ -10,7 +10,7 @@ export function UsageCard() {
   const usage = useUsage();
   return (
     <Card label="Plan usage">
-      <div className="billing-actions">
+      <div className="billing-card-header">
         <h2 className="card-title">Plan usage</h2>
         <Link to="/settings/billing" className="small">
           Plans and billing
