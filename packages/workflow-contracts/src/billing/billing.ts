@@ -29,6 +29,10 @@ export type UsageMetric = z.infer<typeof UsageMetricSchema>;
 export const LIMITED_METRICS = ['active_workflows', 'executions', 'ai_cost_usd', 'members', 'api_requests'] as const;
 export type LimitedMetric = (typeof LIMITED_METRICS)[number];
 
+/** What a `plan_limit_reached` answer names: a limited metric, or a feature the plan lacks (`limit` 0). */
+export const PLAN_LIMIT_METRICS = [...LIMITED_METRICS, 'gateway_access'] as const;
+export type PlanLimitMetric = (typeof PLAN_LIMIT_METRICS)[number];
+
 /** A limit: a whole number, or `null` for unlimited. */
 const Limit = z.number().int().min(0).nullable();
 
@@ -110,7 +114,7 @@ export const PlanListSchema = z.object({ items: z.array(PlanSchema) }).meta({ id
 /** The details of a 402 `plan_limit_reached` answer. */
 export const PlanLimitDetailsSchema = z
   .object({
-    metric: z.enum(LIMITED_METRICS),
+    metric: z.enum(PLAN_LIMIT_METRICS),
     limit: z.number(),
     used: z.number(),
     plan: PlanIdSchema,

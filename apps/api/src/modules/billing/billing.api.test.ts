@@ -241,21 +241,63 @@ describe('billing: plans, subscriptions, metering, limits and administration', (
 
     it("refuses AI calls once the plan's AI spend is used up, and meters tokens and cost", async () => {
       const owner = await registerOwner(app);
+      const org = owner.user.organizationId;
+      await request(app).patch(`/api/admin/organizations/${org}/plan`).set(as(admin)).send({ planId: 'starter' });
       await test.db.query(
         `INSERT INTO ai_usage (organization_id, provider, model, input_tokens, output_tokens, cost_usd, latency_ms)
-         VALUES ($1, 'openai', 'gpt-4o', 1000, 500, 3, 10), ($1, 'openai', 'gpt-4o', 10, 5, 2, 10)`,
-        [owner.user.organizationId],
+         VALUES ($1, 'openai', 'gpt-4o', 1000, 500, 30, 10), ($1, 'openai', 'gpt-4o', 10, 5, 20, 10)`,
+        [org],
       );
 
-      const res = await request(app)
+      const gateway = await request(app)
         .post('/v1/chat/completions')
         .set(as(owner))
         .send({ model: 'local/echo', messages: [{ role: 'user', content: 'hi' }] });
+      const node = await services.aiRouter
+        .generate({
+          organizationId: org,
+          model: 'local/echo',
+          signal: new AbortController().signal,
+          options: { prompt: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }] },
+        })
+        .catch((err: unknown) => err);
       const usage = await request(app).get('/api/billing/usage').set(as(owner));
 
-      expect(res.status).toBe(402);
-      expect(res.body.error).toMatchObject({ code: 'plan_limit_reached', type: 'insufficient_quota' });
-      expect(usage.body.periods[0].metrics).toMatchObject({ ai_input_tokens: 1010, ai_output_tokens: 505, ai_cost_usd: 5 });
+      expect(gateway.status).toBe(402);
+      expect(gateway.body.error).toMatchObject({
+        code: 'plan_limit_reached',
+        type: 'insufficient_quota',
+        message: "The plan's $50 of AI spend for this month is used up ($50 spent). Upgrade the plan to continue.",
+      });
+      expect(node).toMatchObject({
+        status: 402,
+        code: 'plan_limit_reached',
+        details: { metric: 'ai_cost_usd', limit: 50, used: 50, plan: 'starter' },
+      });
+      expect(usage.body.periods[0].metrics).toMatchObject({ ai_input_tokens: 1010, ai_output_tokens: 505, ai_cost_usd: 50 });
+    });
+
+    it('keeps the AI gateway to plans that include it', async () => {
+      const owner = await registerOwner(app);
+      const call = () =>
+        request(app)
+          .post('/v1/chat/completions')
+          .set(as(owner))
+          .send({ model: 'local/echo', messages: [{ role: 'user', content: 'hi' }] });
+
+      const free = await call();
+      await request(app)
+        .patch(`/api/admin/organizations/${owner.user.organizationId}/plan`)
+        .set(as(admin))
+        .send({ planId: 'starter' });
+      const starter = await call();
+
+      expect(free.status).toBe(402);
+      expect(free.body.error).toMatchObject({
+        code: 'plan_limit_reached',
+        message: 'The plan does not include the AI gateway (/v1). Upgrade the plan to continue.',
+      });
+      expect(starter.status).toBe(200);
     });
 
     it("tells collaboration the plan's simultaneous editors", async () => {

@@ -7,6 +7,7 @@ import type {
   Plan,
   PlanId,
   PlanLimitDetails,
+  PlanLimitMetric,
   SubscriptionDto,
   UsageDto,
   UsageMeter,
@@ -38,7 +39,8 @@ export class OrganizationSuspendedError extends AppError {
   }
 }
 
-const PLAN_LIMIT_TEXT: Record<LimitedMetric, (limit: number) => string> = {
+const PLAN_LIMIT_TEXT: Record<PlanLimitMetric, (limit: number) => string> = {
+  gateway_access: () => 'The plan does not include the AI gateway (/v1).',
   active_workflows: (n) => `The plan allows ${n} active workflow${n === 1 ? '' : 's'}.`,
   executions: (n) => `The plan's ${n.toLocaleString('en-US')} executions for this billing period are used up.`,
   ai_cost_usd: (n) => `The plan's $${n} of AI spend for this month is used up.`,
@@ -147,6 +149,14 @@ export function createBillingService(deps: BillingServiceDeps) {
 
   function requireActive(state: OrgState) {
     if (state.status === 'suspended') throw new OrganizationSuspendedError(state.suspendedReason);
+  }
+
+  /** Suspension for every route; the AI gateway also needs a plan that includes it. */
+  function admitRequest(state: OrgState, path: string) {
+    requireActive(state);
+    if (path.startsWith('/v1/') && !plans.plan(state.planId).features.gatewayAccess) {
+      throw new PlanLimitError({ metric: 'gateway_access', limit: 0, used: 0, plan: plans.plan(state.planId).id });
+    }
   }
 
   function admitExecutionState(organizationId: string, state: OrgState) {
@@ -368,15 +378,16 @@ export function createBillingService(deps: BillingServiceDeps) {
 
     /**
      * Refuses every request of a suspended organization (except signing in and out, and the platform
-     * console) and counts API-key requests. No I/O on a cache hit; awaited only on a miss.
-     * @throws OrganizationSuspendedError
+     * console) and the AI gateway to plans without it, and counts API-key requests. No I/O on a
+     * cache hit; awaited only on a miss.
+     * @throws OrganizationSuspendedError, PlanLimitError
      */
     admit(actor: Actor, path: string): void | Promise<void> {
       if (actor.kind === 'api_key') apiRequests.set(actor.organizationId, (apiRequests.get(actor.organizationId) ?? 0) + 1);
       if (SUSPENSION_EXEMPT.some((prefix) => path.startsWith(prefix))) return;
       const state = stateOf(actor.organizationId);
-      if (state instanceof Promise) return state.then(requireActive);
-      requireActive(state);
+      if (state instanceof Promise) return state.then((s) => admitRequest(s, path));
+      admitRequest(state, path);
     },
 
     /**

@@ -23,6 +23,7 @@ const ACTIONS: Record<PlanLimitDetails['metric'], string> = {
   ai_cost_usd: 'spend more on AI this month',
   members: 'add more members',
   api_requests: 'send more API requests a minute',
+  gateway_access: 'use the AI gateway (/v1)',
 };
 
 /**
@@ -50,7 +51,11 @@ export function UpgradePrompt({ open, onClose, limit, action }: UpgradePromptPro
       }
     >
       <div className="upgrade-prompt" data-testid="upgrade-prompt">
-        {limit ? (
+        {limit?.metric === 'gateway_access' ? (
+          <p className="upgrade-prompt__limit" data-testid="upgrade-prompt-limit">
+            The {plans.data?.find((p) => p.id === limit.plan)?.name ?? limit.plan} plan does not include the AI gateway.
+          </p>
+        ) : limit ? (
           <p className="upgrade-prompt__limit" data-testid="upgrade-prompt-limit">
             {METRIC_LABELS[limit.metric]}: <strong>{formatMetric(limit.metric, limit.used)}</strong> of{' '}
             {formatMetric(limit.metric, limit.limit)} on the {plans.data?.find((p) => p.id === limit.plan)?.name ?? limit.plan}{' '}
