@@ -148,6 +148,7 @@ export function createServices(deps: AppDeps) {
     providers: config.oauth,
     publicUrl: config.publicUrl,
     stateKey: createHmac('sha256', deps.secrets.jwtSecret).update('oauth-state').digest(),
+    onOrganizationCreated: (tx, organizationId) => billing.startTrialIfConfigured(tx, organizationId),
   });
   const encryptor = createEncryptor(deps.secrets.encryptionKeys, deps.secrets.activeKeyId);
   const credentials = createCredentialsService({ db, encryptor });

@@ -1,10 +1,23 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { createTestDatabase, type TestDatabase } from '../../../test/db';
 import { registerOwner } from '../../../test/factories';
-import { buildTestApp, testConfig } from '../../../test/test-app';
+import { buildTestApp, DEFAULT_PLANS_FILE, testConfig } from '../../../test/test-app';
+
+/** The repository's plan catalog with a 14-day Starter trial for new organizations. */
+function trialCatalog(): string {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'plans-oauth-')), 'plans.json');
+  writeFileSync(
+    file,
+    JSON.stringify({ ...JSON.parse(readFileSync(DEFAULT_PLANS_FILE, 'utf8')), trial: { planId: 'starter', days: 14 } }),
+  );
+  return file;
+}
 
 jest.setTimeout(30_000);
 
@@ -162,6 +175,8 @@ describe('sign in with Google/Microsoft (OIDC) and GitHub (OAuth 2.0)', () => {
         OAUTH_GITHUB_AUTHORIZATION_URL: `${github.url}/login/oauth/authorize`,
         OAUTH_GITHUB_TOKEN_URL: `${github.url}/login/oauth/access_token`,
         OAUTH_GITHUB_API_URL: github.url,
+        // New organizations trial Starter: OAuth sign-ups start it like registrations do.
+        PLANS_FILE: trialCatalog(),
       }),
     });
     appServer.on('request', app);
@@ -209,6 +224,11 @@ describe('sign in with Google/Microsoft (OIDC) and GitHub (OAuth 2.0)', () => {
 
     const again = await signInWithGoogle('alice');
     expect((await me(again.browser)).user?.id).toBe(session.user?.id);
+    const subscription = await test.db.query<{ plan_id: string; status: string }>(
+      'SELECT s.plan_id, s.status FROM subscriptions s JOIN users u ON u.organization_id = s.organization_id WHERE u.id = $1',
+      [session.user?.id],
+    );
+    expect(subscription.rows).toEqual([{ plan_id: 'starter', status: 'trialing' }]);
   });
 
   it('links an existing password account only when the provider verified the email', async () => {

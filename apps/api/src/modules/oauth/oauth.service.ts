@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { OAuthProviderConfig, OAuthProviderName } from '../../config';
-import type { Database } from '../../lib/db';
+import type { Database, Db } from '../../lib/db';
 import type { Logger } from '../../lib/logger';
 import { NotFoundError } from '../../http/errors';
 import * as authRepo from '../auth/auth.repo';
@@ -57,6 +57,8 @@ export function createOAuthService(deps: {
   providers: Partial<Record<OAuthProviderName, OAuthProviderConfig>>;
   publicUrl: string;
   stateKey: Buffer;
+  /** Runs in the sign-up transaction once a new organization exists (billing starts a configured trial). */
+  onOrganizationCreated?: (tx: Db, organizationId: string) => Promise<void>;
 }) {
   let client: Promise<OpenIdClient> | undefined;
   const configurations = new Map<OAuthProviderName, Promise<ClientConfiguration>>();
@@ -144,6 +146,7 @@ export function createOAuthService(deps: {
         tx,
         `${account.firstName ?? account.email.split('@')[0]}'s workspace`,
       );
+      await deps.onOrganizationCreated?.(tx, organizationId);
       const user = await authRepo.insertUser(tx, {
         organizationId,
         email: account.email,
