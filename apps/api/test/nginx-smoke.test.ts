@@ -168,7 +168,7 @@ interface Reply {
     expect(list.status).toBe(200);
     expect(JSON.parse(list.text)).toMatchObject({ items: [] });
     expect(list.headers['x-request-id']).toBe('edge-smoke-1');
-    expect(edge.accessLog()).toContain('"request_id":"edge-smoke-1"');
+    expect(await edge.waitForAccessLog('"request_id":"edge-smoke-1"')).toContain('"request_id":"edge-smoke-1"');
   });
 
   it('streams execution events (SSE) through the proxy as they happen, not when the run ends', async () => {

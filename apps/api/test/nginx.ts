@@ -16,6 +16,8 @@ export interface RunningNginx {
   ca: string;
   /** The process's access log so far. */
   accessLog(): string;
+  /** Resolves with the access log once it contains `text` (nginx logs after the response is sent). */
+  waitForAccessLog(text: string, timeoutMs?: number): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -104,11 +106,21 @@ export async function startNginx(upstream: string): Promise<RunningNginx> {
     }
     await new Promise((r) => setTimeout(r, 50));
   }
+  const accessLog = () => readFileSync(path.join(prefix, 'access.log'), 'utf8');
   return {
     httpPort,
     httpsPort,
     ca: readFileSync(path.join(prefix, 'fullchain.pem'), 'utf8'),
-    accessLog: () => readFileSync(path.join(prefix, 'access.log'), 'utf8'),
+    accessLog,
+    async waitForAccessLog(text, timeoutMs = 5000) {
+      const until = Date.now() + timeoutMs;
+      let log = accessLog();
+      while (!log.includes(text) && Date.now() < until) {
+        await new Promise((r) => setTimeout(r, 25));
+        log = accessLog();
+      }
+      return log;
+    },
     async stop() {
       if (child.exitCode === null && child.pid) process.kill(child.pid, 'SIGQUIT');
       await exited;

@@ -160,5 +160,6 @@ describe('embedded database on disk', () => {
     await second.close();
 
     expect(rows).toEqual([{ v: 'survives' }]);
-  });
+    // Two cold PGlite starts on disk: seconds each on a loaded 2-core machine.
+  }, 90_000);
 });
