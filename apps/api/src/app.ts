@@ -110,6 +110,7 @@ export function createServices(deps: AppDeps) {
     audit,
     publicUrl: config.publicUrl,
     ...(config.billing.stripe ? { stripe: createStripeGateway(config.billing.stripe) } : {}),
+    ...(deps.bus ? { bus: deps.bus } : {}),
   });
   const signer = createAccessTokenSigner({
     secret: deps.secrets.jwtSecret,

@@ -7,6 +7,7 @@ import request from 'supertest';
 import Stripe from 'stripe';
 import type { Express } from 'express';
 import { createServices, createApp } from '../../app';
+import { createLocalEventBus } from '../../lib/event-bus';
 import { createTestDatabase, type TestDatabase } from '../../../test/db';
 import { addMember, registerOwner, uniqueEmail, type SignedInUser } from '../../../test/factories';
 import { DEFAULT_PLANS_FILE, testConfig, testDeps } from '../../../test/test-app';
@@ -443,6 +444,28 @@ describe('billing: plans, subscriptions, metering, limits and administration', (
       expect(await auditActions(org)).toEqual(
         expect.arrayContaining(['admin.organization.suspended', 'admin.organization.reactivated']),
       );
+    });
+
+    it('applies a suspension at once in another process sharing the event bus', async () => {
+      const bus = createLocalEventBus();
+      const settings = { PLANS_FILE: DEFAULT_PLANS_FILE, PLATFORM_ADMIN_EMAILS: adminEmail };
+      const one = testDeps(test.db, { config: testConfig(settings), bus });
+      const two = testDeps(test.db, { config: testConfig(settings), bus });
+      const [s1, s2] = [createServices(one), createServices(two)];
+      const [app1, app2] = [createApp(one, s1), createApp(two, s2)];
+      const owner = await registerOwner(app1);
+      const warm = await request(app2).get('/api/workflows').set(as(owner));
+
+      await request(app1)
+        .post(`/api/admin/organizations/${owner.user.organizationId}/suspend`)
+        .set(as(admin))
+        .send({ reason: 'x' });
+      const refused = await request(app2).get('/api/workflows').set(as(owner));
+
+      expect(warm.status).toBe(200);
+      expect(refused.status).toBe(403);
+      await s1.billing.stop();
+      await s2.billing.stop();
     });
 
     it("refuses to suspend the administrator's own organization", async () => {

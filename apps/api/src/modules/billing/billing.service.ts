@@ -16,6 +16,7 @@ import type {
 import type { Actor } from '../../http/actor';
 import { AppError, ConflictError, ForbiddenError, NotFoundError } from '../../http/errors';
 import type { Database, Db } from '../../lib/db';
+import type { EventBus } from '../../lib/event-bus';
 import type { Logger } from '../../lib/logger';
 import type { AuditEntry } from '../audit/audit.service';
 import * as repo from './billing.repo';
@@ -103,8 +104,12 @@ export interface BillingServiceDeps {
   audit: { record(entry: AuditEntry): Promise<void> };
   publicUrl: string;
   stripe?: StripeGateway;
+  /** Tells every process when an organization's subscription changed (suspension applies at once everywhere). */
+  bus?: EventBus;
   now?: () => Date;
 }
+
+const CHANGED_CHANNEL = 'billing:subscription-changed';
 
 /**
  * Subscriptions and their lifecycle, usage metering, plan enforcement, platform administration and
@@ -145,7 +150,14 @@ export function createBillingService(deps: BillingServiceDeps) {
 
   function forget(organizationId: string) {
     states.delete(organizationId);
+    deps.bus
+      ?.publish(CHANGED_CHANNEL, { organizationId })
+      .catch((err: unknown) => log.warn({ err }, 'billing change not broadcast'));
   }
+  const unsubscribe = deps.bus?.subscribe(CHANGED_CHANNEL, (message) => {
+    const id = (message as { organizationId?: unknown }).organizationId;
+    if (typeof id === 'string') states.delete(id);
+  });
 
   function requireActive(state: OrgState) {
     if (state.status === 'suspended') throw new OrganizationSuspendedError(state.suspendedReason);
@@ -656,6 +668,7 @@ export function createBillingService(deps: BillingServiceDeps) {
 
     async stop(): Promise<void> {
       for (const t of timers.splice(0)) clearInterval(t);
+      unsubscribe?.();
       await flushApiRequests();
     },
 
