@@ -196,7 +196,8 @@ describe('analytics (API, real database)', () => {
         .set(auth());
 
       expect(res.status).toBe(200);
-      // Success rate 2 of 4 finished; durations 100 200 300 400: p50 250, p95 at rank 2.85 → 385.
+      // Success rate 2 of 4 finished. Durations 100 200 300 400 in the histogram: p50 rank 2 ends bucket [200, 250) → 250;
+      // p95 rank 3.8 is in [400, 500) → 400 + 0.8 × 100 = 480 (exact: 385; the estimate is within one bucket).
       expect(res.body.totals).toEqual({
         total: 4,
         succeeded: 2,
@@ -206,7 +207,7 @@ describe('analytics (API, real database)', () => {
         running: 0,
         successRate: 0.5,
         p50DurationMs: 250,
-        p95DurationMs: 385,
+        p95DurationMs: 480,
       });
       expect(res.body.series.map((s: { succeeded: number; failed: number }) => [s.succeeded, s.failed])).toEqual([
         [1, 0],
@@ -217,9 +218,8 @@ describe('analytics (API, real database)', () => {
       expect(res.body.workflows).toEqual([
         expect.objectContaining({ name: 'Billing sync', total: 4, failed: 2, successRate: 0.5, avgDurationMs: 250 }),
       ]);
-      expect(res.body.steps).toEqual([
-        { nodeType: 'http.request', runs: 4, failed: 1, avgDurationMs: 125, p95DurationMs: 192.5 },
-      ]);
+      // Step durations 50 100 150 200: p95 rank 3.8 falls in the histogram's [200, 250) bucket → 200 + 0.8 × 50.
+      expect(res.body.steps).toEqual([{ nodeType: 'http.request', runs: 4, failed: 1, avgDurationMs: 125, p95DurationMs: 240 }]);
       expect(res.body.failingNodes).toEqual([
         expect.objectContaining({ workflowName: 'Billing sync', nodeId: 'call', failures: 1 }),
       ]);

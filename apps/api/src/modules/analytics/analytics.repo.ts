@@ -211,21 +211,27 @@ export async function countExecutions(db: Db, scope: Scope, range: Range): Promi
   }));
 }
 
-/** p50 and p95 of finished executions' durations. */
-export async function executionDurationPercentiles(
-  db: Db,
-  scope: Scope,
-  range: Range,
-): Promise<{ p50: number | null; p95: number | null }> {
+/** Counts per histogram bucket (width_bucket numbering from 1) → a dense histogram over {@link API_LATENCY_BOUNDS_MS}. */
+function toHistogram(rows: readonly { b: number | null; n: string }[]): number[] {
+  const hist = Array.from({ length: API_LATENCY_BOUNDS_MS.length }, () => 0);
+  for (const r of rows) if (r.b !== null && r.b >= 1) hist[r.b - 1] = (hist[r.b - 1] ?? 0) + Number(r.n);
+  return hist;
+}
+
+/**
+ * Durations of the range's finished executions as a histogram over {@link API_LATENCY_BOUNDS_MS}:
+ * grouped by hashing, so a month of runs needs no sort (percentiles are estimated from it).
+ */
+export async function executionDurationHistogram(db: Db, scope: Scope, range: Range): Promise<number[]> {
   const q = withRange(scoped(scope), range);
-  const { rows } = await db.query<{ p: number[] | null }>(
-    `SELECT percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP (ORDER BY duration_ms) AS p
+  const { rows } = await db.query<{ b: number | null; n: string }>(
+    `SELECT api_latency_bucket(duration_ms) AS b, count(*) AS n
      FROM workflow_executions
-     WHERE ${q.where} AND created_at >= ${q.from} AND created_at < ${q.to} AND duration_ms IS NOT NULL`,
+     WHERE ${q.where} AND created_at >= ${q.from} AND created_at < ${q.to} AND duration_ms IS NOT NULL
+     GROUP BY 1`,
     q.params,
   );
-  const p = rows[0]?.p;
-  return { p50: p?.[0] ?? null, p95: p?.[1] ?? null };
+  return toHistogram(rows);
 }
 
 /** Names of the given workflows. */
@@ -241,43 +247,49 @@ export interface StepStatsRow {
   nodeType: string;
   runs: number;
   failed: number;
-  avgDurationMs: number | null;
-  p95DurationMs: number | null;
+  durationMsSum: number;
+  /** Step durations as a histogram over {@link API_LATENCY_BOUNDS_MS} (percentiles without a sort). */
+  hist: number[];
 }
 
-/** Steps of the range's executions per node type: runs, failures, average and p95 duration. */
+export interface FailingNodeRow {
+  workflowId: string;
+  nodeId: string;
+  nodeType: string;
+  failures: number;
+}
+
+/**
+ * Steps of the range's executions per node type: runs, failures, total duration and a duration
+ * histogram, grouped by hashing (a month of steps is too many rows to sort for an exact p95).
+ */
 export async function stepStats(db: Db, scope: Scope, range: Range): Promise<StepStatsRow[]> {
   const q = withRange(scoped(scope, 'e.organization_id'), range);
-  const { rows } = await db.query<{
-    node_type: string;
-    runs: string;
-    failed: string;
-    avg_ms: number | null;
-    p95_ms: number | null;
-  }>(
-    `SELECT s.node_type, count(*) AS runs, count(*) FILTER (WHERE s.status = 'failed') AS failed,
-       avg(s.duration_ms)::float8 AS avg_ms, percentile_cont(0.95) WITHIN GROUP (ORDER BY s.duration_ms) AS p95_ms
+  const { rows } = await db.query<{ node_type: string; b: number | null; runs: string; failed: string; dsum: string | null }>(
+    `SELECT s.node_type, api_latency_bucket(s.duration_ms) AS b, count(*) AS runs,
+       count(*) FILTER (WHERE s.status = 'failed') AS failed, sum(s.duration_ms) AS dsum
      FROM workflow_executions e JOIN execution_steps s ON s.execution_id = e.id
      WHERE ${q.where} AND e.created_at >= ${q.from} AND e.created_at < ${q.to}
-     GROUP BY 1 ORDER BY 2 DESC LIMIT 50`,
+     GROUP BY 1, 2`,
     q.params,
   );
-  return rows.map((r) => ({
-    nodeType: r.node_type,
-    runs: Number(r.runs),
-    failed: Number(r.failed),
-    avgDurationMs: r.avg_ms === null ? null : Math.round(r.avg_ms),
-    p95DurationMs: r.p95_ms,
-  }));
+  const byType = new Map<string, StepStatsRow & { buckets: { b: number | null; n: string }[] }>();
+  for (const r of rows) {
+    const row = byType.get(r.node_type) ?? { nodeType: r.node_type, runs: 0, failed: 0, durationMsSum: 0, hist: [], buckets: [] };
+    row.runs += Number(r.runs);
+    row.failed += Number(r.failed);
+    row.durationMsSum += Number(r.dsum ?? 0);
+    row.buckets.push({ b: r.b, n: r.runs });
+    byType.set(r.node_type, row);
+  }
+  return [...byType.values()]
+    .sort((a, b) => b.runs - a.runs)
+    .slice(0, 50)
+    .map(({ buckets, ...row }) => ({ ...row, hist: toHistogram(buckets) }));
 }
 
 /** The nodes that failed most in the range's executions. */
-export async function failingNodes(
-  db: Db,
-  scope: Scope,
-  range: Range,
-  limit: number,
-): Promise<{ workflowId: string; nodeId: string; nodeType: string; failures: number }[]> {
+export async function failingNodes(db: Db, scope: Scope, range: Range, limit: number): Promise<FailingNodeRow[]> {
   const q = withRange(scoped(scope, 'e.organization_id'), range);
   const { rows } = await db.query<{ workflow_id: string; node_id: string; node_type: string; failures: string }>(
     `SELECT e.workflow_id, s.node_id, s.node_type, count(*) AS failures

@@ -10,7 +10,7 @@ import {
 } from '@auterity/workflow-contracts';
 import type { Actor } from '../../http/actor';
 import { ForbiddenError } from '../../http/errors';
-import type { Database } from '../../lib/db';
+import type { Database, Db } from '../../lib/db';
 import type { Logger } from '../../lib/logger';
 import * as repo from './analytics.repo';
 
@@ -29,6 +29,12 @@ export interface AnalyticsDeps {
   retentionDays?: repo.RetentionDays;
   now?: () => Date;
 }
+
+/**
+ * Memory for one analytics query's sorts and hash tables: the default 4 MB spills a month of rows
+ * to disk. Set per transaction, so no other statement of the connection gets it.
+ */
+const ANALYTICS_WORK_MEM = '32MB';
 
 const TOP_ROUTES = 20;
 const TOP_WORKFLOWS = 20;
@@ -96,6 +102,14 @@ export function createAnalyticsService(deps: AnalyticsDeps) {
   const now = deps.now ?? (() => new Date());
   const retention = deps.retentionDays ?? DEFAULT_RETENTION_DAYS;
 
+  /** Runs one aggregation with {@link ANALYTICS_WORK_MEM}. */
+  function aggregate<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    return db.withTransaction(async (tx) => {
+      await tx.query(`SET LOCAL work_mem = '${ANALYTICS_WORK_MEM}'`);
+      return fn(tx);
+    });
+  }
+
   async function resolve(
     actor: Actor,
     query: AnalyticsQuery,
@@ -122,7 +136,7 @@ export function createAnalyticsService(deps: AnalyticsDeps) {
       const starts = bucketStarts(range);
       const empty = { requests: 0, serverErrors: 0, clientErrors: 0, p50Ms: null, p95Ms: null, p99Ms: null };
       if (range.bucket === 'minute') {
-        const rows = await repo.aggregateRawRequests(db, scope, r);
+        const rows = await aggregate((tx) => repo.aggregateRawRequests(tx, scope, r));
         const latency = (x: repo.RequestAggregateRow) => ({
           p50Ms: msOrNull(x.p50),
           p95Ms: msOrNull(x.p95),
@@ -160,7 +174,7 @@ export function createAnalyticsService(deps: AnalyticsDeps) {
           })),
         };
       }
-      const rows = await repo.aggregateRolledUpRequests(db, scope, r);
+      const rows = await aggregate((tx) => repo.aggregateRolledUpRequests(tx, scope, r));
       const width = repo.API_LATENCY_BOUNDS_MS.length;
       type Acc = { requests: number; serverErrors: number; clientErrors: number; hist: number[] };
       const acc = (): Acc => ({ requests: 0, serverErrors: 0, clientErrors: 0, hist: Array.from({ length: width }, () => 0) });
@@ -221,11 +235,11 @@ export function createAnalyticsService(deps: AnalyticsDeps) {
     /** `GET /api/analytics/executions`. @throws ForbiddenError */
     async executions(actor: Actor, query: AnalyticsQuery): Promise<ExecutionAnalyticsDto> {
       const { range, r, scope } = await resolve(actor, query);
-      const [counts, percentiles, steps, nodes] = await Promise.all([
-        repo.countExecutions(db, scope, r),
-        repo.executionDurationPercentiles(db, scope, r),
-        repo.stepStats(db, scope, r),
-        repo.failingNodes(db, scope, r, TOP_NODES),
+      const [counts, hist, steps, nodes] = await Promise.all([
+        aggregate((tx) => repo.countExecutions(tx, scope, r)),
+        aggregate((tx) => repo.executionDurationHistogram(tx, scope, r)),
+        aggregate((tx) => repo.stepStats(tx, scope, r)),
+        aggregate((tx) => repo.failingNodes(tx, scope, r, TOP_NODES)),
       ]);
       const totals = { total: 0, succeeded: 0, failed: 0, timedOut: 0, cancelled: 0, running: 0 };
       const byT = new Map<string, { succeeded: number; failed: number; other: number }>();
@@ -266,8 +280,8 @@ export function createAnalyticsService(deps: AnalyticsDeps) {
         totals: {
           ...totals,
           successRate: finished ? round(totals.succeeded / finished) : null,
-          p50DurationMs: msOrNull(percentiles.p50),
-          p95DurationMs: msOrNull(percentiles.p95),
+          p50DurationMs: percentileFromHistogram(hist, 0.5),
+          p95DurationMs: percentileFromHistogram(hist, 0.95),
         },
         series: bucketStarts(range).map((t) => ({ t, ...(byT.get(t) ?? { succeeded: 0, failed: 0, other: 0 }) })),
         workflows: top.map(([id, w]) => ({
@@ -278,7 +292,13 @@ export function createAnalyticsService(deps: AnalyticsDeps) {
           successRate: w.finished ? round(w.succeeded / w.finished) : null,
           avgDurationMs: w.dcount ? Math.round(w.dsum / w.dcount) : null,
         })),
-        steps: steps.map((st) => ({ ...st, p95DurationMs: msOrNull(st.p95DurationMs) })),
+        steps: steps.map((st) => ({
+          nodeType: st.nodeType,
+          runs: st.runs,
+          failed: st.failed,
+          avgDurationMs: st.runs ? Math.round(st.durationMsSum / st.runs) : null,
+          p95DurationMs: percentileFromHistogram(st.hist, 0.95),
+        })),
         failingNodes: nodes.map((n) => ({ ...n, workflowName: names.get(n.workflowId) ?? 'Deleted workflow' })),
       };
     },
@@ -286,7 +306,7 @@ export function createAnalyticsService(deps: AnalyticsDeps) {
     /** `GET /api/analytics/ai`. @throws ForbiddenError */
     async ai(actor: Actor, query: AnalyticsQuery): Promise<AiAnalyticsDto> {
       const { range, r, scope } = await resolve(actor, query);
-      const rows = await repo.aiUsage(db, scope, r);
+      const rows = await aggregate((tx) => repo.aiUsage(tx, scope, r));
       const totals = { calls: 0, inputTokens: 0, outputTokens: 0, costUsd: '0' };
       const byT = new Map<string, { calls: number; tokens: number; costUsd: string }>();
       const byModel = new Map<
@@ -342,7 +362,7 @@ export function createAnalyticsService(deps: AnalyticsDeps) {
     /** `GET /api/analytics/errors`. @throws ForbiddenError */
     async errors(actor: Actor, query: AnalyticsQuery): Promise<ErrorAnalyticsDto> {
       const { range, r, scope } = await resolve(actor, query);
-      const { series, groups, distinctGroups } = await repo.errorCounts(db, scope, r);
+      const { series, groups, distinctGroups } = await aggregate((tx) => repo.errorCounts(tx, scope, r));
       const byT = new Map(series.map((s) => [s.t.toISOString(), s.n]));
       return {
         range,
