@@ -186,6 +186,14 @@ const EnvSchema = z.object({
   METRICS_TOKEN: z.string().trim().min(16, { message: 'must be at least 16 characters' }).optional(),
   /** `npm run worker` serves GET /metrics and GET /health on this port (the API uses PORT); 0: off. */
   METRICS_PORT: z.coerce.number({ message: 'must be a number' }).int().min(0).max(65_535).default(9464),
+  /** Largest shared canvas document (collaboration), in bytes; edits beyond are refused. */
+  COLLAB_MAX_DOCUMENT_BYTES: positiveInt(64 * 1024 * 1024).default(2 * 1024 * 1024),
+  /** Messages (edits and presence) one collaboration connection may send per second. */
+  COLLAB_MESSAGES_PER_SEC: positiveInt(100_000).default(200),
+  /** Open collaboration connections per organization (per API process) when its plan sets no limit. */
+  COLLAB_CONNECTIONS_PER_ORG: positiveInt(1_000_000).default(200),
+  /** Quiet time after the last edit before a shared document is compacted into Postgres. */
+  COLLAB_STORE_DEBOUNCE_MS: positiveInt(600_000).default(2000),
   /** Built studio to serve at `/`; defaults to apps/workflow-studio/dist. */
   STUDIO_DIR: z.string().min(1).optional(),
   /** Number of reverse proxies in front of us whose X-Forwarded-For we trust (0: none). */
@@ -286,6 +294,14 @@ export interface Config {
   readonly shutdownDrainMs: number;
   /** GET /metrics: the scraper's bearer token (unset: loopback only). */
   readonly metrics: { readonly token?: string; readonly workerPort: number };
+  /** Real-time collaboration on canvases (modules/collab). */
+  readonly collab: {
+    readonly maxDocumentBytes: number;
+    readonly messagesPerSecond: number;
+    readonly connectionsPerOrganization: number;
+    readonly storeDebounceMs: number;
+    readonly storeMaxDebounceMs: number;
+  };
   readonly studioDir?: string;
   readonly trustProxyHops: number;
   readonly migrateOnStart: boolean;
@@ -469,6 +485,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     shutdownDrainMs: env.SHUTDOWN_DRAIN_MS,
     metrics: Object.freeze({ workerPort: env.METRICS_PORT, ...(env.METRICS_TOKEN ? { token: env.METRICS_TOKEN } : {}) }),
+    collab: Object.freeze({
+      maxDocumentBytes: env.COLLAB_MAX_DOCUMENT_BYTES,
+      messagesPerSecond: env.COLLAB_MESSAGES_PER_SEC,
+      connectionsPerOrganization: env.COLLAB_CONNECTIONS_PER_ORG,
+      storeDebounceMs: env.COLLAB_STORE_DEBOUNCE_MS,
+      storeMaxDebounceMs: Math.max(env.COLLAB_STORE_DEBOUNCE_MS, 5 * env.COLLAB_STORE_DEBOUNCE_MS),
+    }),
     ...(env.STUDIO_DIR ? { studioDir: path.resolve(env.STUDIO_DIR) } : {}),
     trustProxyHops: env.TRUST_PROXY_HOPS,
     migrateOnStart: env.MIGRATE_ON_START,

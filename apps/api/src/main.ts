@@ -12,6 +12,7 @@ import { createDisabledMailer, createLogMailer, createSmtpMailer, type Mailer } 
 import { migrate } from './lib/migrate';
 import { DEFAULT_STUDIO_DIR, MIGRATIONS_DIR } from './lib/paths';
 import { listen } from './server';
+import { createCollabServer } from './modules/collab/collab.server';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { metricsHandler } from './http/metrics';
 import { requestContext } from './http/request-context';
@@ -118,6 +119,18 @@ async function serve(config: Config, log: Logger): Promise<void> {
   services.billing.startFlush();
   const app = createApp(deps, services);
   const running = await listen(app, config.port, config.host);
+  // Real-time canvas collaboration shares the API's port (WebSocket upgrades at /api/collab).
+  const collab = createCollabServer({
+    db: context.db,
+    log,
+    signer: services.signer,
+    revocations: services.revocations,
+    workflows: services.workflows,
+    settings: config.collab,
+    ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
+    collaboratorLimit: (organizationId) => services.billing.collaboratorLimit(organizationId),
+  });
+  collab.attach(running.server);
   const url = `http://localhost:${config.port}`;
   log.info(
     { url, mode: context.db.kind === 'pglite' ? 'embedded' : 'services', worker: runsWorker },
@@ -134,6 +147,8 @@ async function serve(config: Config, log: Logger): Promise<void> {
       await new Promise((r) => setTimeout(r, config.shutdownDrainMs));
     }
     log.info({ signal }, 'shutting down: draining in-flight requests');
+    // Collaboration sockets are upgraded (the HTTP server no longer tracks them): close and store first.
+    await collab.stop();
     await running.stop(config.shutdownTimeoutMs);
     if (runsWorker) await services.executions.stop(config.shutdownTimeoutMs);
     services.retention.stop();
