@@ -468,6 +468,30 @@ describe('billing: plans, subscriptions, metering, limits and administration', (
       await s2.billing.stop();
     });
 
+    it('keeps a suspension through Stripe events and the period rollover', async () => {
+      const owner = await registerOwner(app);
+      const org = owner.user.organizationId;
+      await request(app).patch(`/api/admin/organizations/${org}/plan`).set(as(admin)).send({ planId: 'starter' });
+      await request(app).post('/api/billing/subscription/cancel').set(as(owner)).send({ cancelAtPeriodEnd: true });
+      const suspended = await request(app)
+        .post(`/api/admin/organizations/${org}/suspend`)
+        .set(as(admin))
+        .send({ reason: 'fraud' });
+      const { body, signature } = signed({
+        id: `evt_suspended_${org}`,
+        type: 'customer.subscription.updated',
+        data: { object: { id: 'sub_s', status: 'active', metadata: { organizationId: org, planId: 'professional' } } },
+      });
+
+      await postStripe(body, signature);
+      const afterStripe = await subscriptionRow(org);
+      await services.billing.rollover(new Date(Date.parse(suspended.body.subscription.currentPeriodEnd) + 1));
+      const afterRollover = await subscriptionRow(org);
+
+      expect(afterStripe).toMatchObject({ status: 'suspended', plan_id: 'professional' });
+      expect(afterRollover).toMatchObject({ status: 'suspended', plan_id: 'free', cancel_at_period_end: false });
+    });
+
     it("refuses to suspend the administrator's own organization", async () => {
       const res = await request(app)
         .post(`/api/admin/organizations/${admin.user.organizationId}/suspend`)

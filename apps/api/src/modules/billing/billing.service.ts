@@ -171,14 +171,13 @@ export function createBillingService(deps: BillingServiceDeps) {
     }
   }
 
-  function admitExecutionState(organizationId: string, state: OrgState) {
+  function admitExecutionState(state: OrgState) {
     requireActive(state);
     const limit = plans.limitOf(state.planId, 'executions');
     if (limit !== null && state.executions >= limit) {
       throw new PlanLimitError({ metric: 'executions', limit, used: state.executions, plan: plans.plan(state.planId).id });
     }
     state.executions += 1;
-    void organizationId;
   }
 
   async function requirePlatformAdmin(actor: Actor): Promise<void> {
@@ -299,6 +298,8 @@ export function createBillingService(deps: BillingServiceDeps) {
       Object.assign(patch, { planId: sub.pendingPlanId, pendingPlanId: null });
       event = 'billing.plan.changed';
     }
+    // A suspension outlasts the period: only an administrator lifts it.
+    if (sub.status === 'suspended') delete patch.status;
     await repo.updateSubscription(tx, sub.organizationId, patch);
     return event
       ? {
@@ -410,8 +411,8 @@ export function createBillingService(deps: BillingServiceDeps) {
      */
     admitExecution(organizationId: string): void | Promise<void> {
       const state = stateOf(organizationId);
-      if (state instanceof Promise) return state.then((s) => admitExecutionState(organizationId, s));
-      admitExecutionState(organizationId, state);
+      if (state instanceof Promise) return state.then(admitExecutionState);
+      admitExecutionState(state);
     },
 
     /** The plan's API requests a minute for API keys of the organization (null: unlimited; undefined: not known yet). */
@@ -587,6 +588,8 @@ export function createBillingService(deps: BillingServiceDeps) {
         }
         if (!sub) return { duplicate: false, sub: null, before: null };
         const patch = stripePatch(event, sub);
+        // Payments never lift a suspension: only an administrator does.
+        if (patch && sub.status === 'suspended') delete patch.status;
         const after = patch ? await repo.updateSubscription(tx, sub.organizationId, patch) : sub;
         return { duplicate: false, sub: after, before: sub };
       });
