@@ -250,6 +250,9 @@ export interface AdminOrganizationRecord {
   name: string;
   createdAt: Date;
   memberCount: number;
+  /** Gauges now: active workflows, and seats (active accounts plus open invites). */
+  activeWorkflows: number;
+  seats: number;
   subscription: SubscriptionRecord;
   usage: Record<string, number>;
 }
@@ -271,12 +274,18 @@ export async function listOrganizations(
       name: string;
       org_created_at: Date;
       member_count: string;
+      active_workflows: string;
+      seats: string;
       usage: Record<string, string> | null;
       total: string;
     }
   >(
     `SELECT o.id AS org_id, o.name, o.created_at AS org_created_at,
        (SELECT count(*) FROM users u WHERE u.organization_id = o.id) AS member_count,
+       (SELECT count(*) FROM workflows w WHERE w.organization_id = o.id AND w.is_active AND NOT w.is_template) AS active_workflows,
+       (SELECT count(*) FROM users u WHERE u.organization_id = o.id AND u.is_active)
+         + (SELECT count(*) FROM invites i WHERE i.organization_id = o.id AND i.accepted_at IS NULL AND i.revoked_at IS NULL
+              AND i.expires_at > now()) AS seats,
        (SELECT jsonb_object_agg(metric_name, metric_value::text) FROM subscription_usage su
           WHERE su.subscription_id = s.id AND su.period_start = s.current_period_start) AS usage,
        count(*) OVER () AS total,
@@ -294,6 +303,8 @@ export async function listOrganizations(
       name: r.name,
       createdAt: r.org_created_at,
       memberCount: Number(r.member_count),
+      activeWorkflows: Number(r.active_workflows),
+      seats: Number(r.seats),
       subscription: toSubscription(r),
       usage: Object.fromEntries(Object.entries(r.usage ?? {}).map(([k, v]) => [k, Number(v)])),
     })),

@@ -689,21 +689,18 @@ export function createBillingService(deps: BillingServiceDeps) {
         limit: query.limit,
         offset: query.offset,
       });
-      const rows = await Promise.all(
-        items.map(async (o) => {
-          const gauges = await gaugesOf(db, o.id);
-          return {
-            id: o.id,
-            name: o.name,
-            createdAt: o.createdAt.toISOString(),
-            memberCount: o.memberCount,
-            subscription: presentSubscription(o.subscription),
-            suspendedReason: o.subscription.suspendedReason,
-            meters: meters(plans.plan(o.subscription.planId), o.usage, gauges),
-          };
-        }),
-      );
-      return { items: rows, total };
+      return {
+        total,
+        items: items.map((o) => ({
+          id: o.id,
+          name: o.name,
+          createdAt: o.createdAt.toISOString(),
+          memberCount: o.memberCount,
+          subscription: presentSubscription(o.subscription),
+          suspendedReason: o.subscription.suspendedReason,
+          meters: meters(plans.plan(o.subscription.planId), o.usage, { activeWorkflows: o.activeWorkflows, members: o.seats }),
+        })),
+      };
     },
 
     async adminOrganization(actor: Actor, organizationId: string): Promise<AdminOrganizationDto> {
