@@ -156,6 +156,8 @@ export const ExecutionAnalyticsDtoSchema = z
         avgDurationMs: z.number().nullable(),
       }),
     ),
+    /** How many runs `steps` describes: the range's latest, at most 10,000. */
+    stepsSampleRuns: z.number().int(),
     steps: z.array(
       z.object({
         nodeType: z.string(),

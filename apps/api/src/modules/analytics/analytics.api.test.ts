@@ -220,6 +220,7 @@ describe('analytics (API, real database)', () => {
       ]);
       // Step durations 50 100 150 200: p95 rank 3.8 falls in the histogram's [200, 250) bucket → 200 + 0.8 × 50.
       expect(res.body.steps).toEqual([{ nodeType: 'http.request', runs: 4, failed: 1, avgDurationMs: 125, p95DurationMs: 240 }]);
+      expect(res.body.stepsSampleRuns).toBe(4);
       expect(res.body.failingNodes).toEqual([
         expect.objectContaining({ workflowName: 'Billing sync', nodeId: 'call', failures: 1 }),
       ]);

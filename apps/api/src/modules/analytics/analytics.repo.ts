@@ -259,22 +259,39 @@ export interface FailingNodeRow {
   failures: number;
 }
 
+/** Step statistics look at the steps of at most this many runs: the range's latest. */
+export const STEP_SAMPLE_RUNS = 10_000;
+
 /**
- * Steps of the range's executions per node type: runs, failures, total duration and a duration
- * histogram, grouped by hashing (a month of steps is too many rows to sort for an exact p95).
+ * Steps of the range's latest {@link STEP_SAMPLE_RUNS} executions per node type: runs, failures,
+ * total duration and a duration histogram (grouped by hashing; percentiles are estimated from it).
+ * The bound keeps the join small however long the range; `sampleRuns` says how many runs it read.
  */
-export async function stepStats(db: Db, scope: Scope, range: Range): Promise<StepStatsRow[]> {
-  const q = withRange(scoped(scope, 'e.organization_id'), range);
-  const { rows } = await db.query<{ node_type: string; b: number | null; runs: string; failed: string; dsum: string | null }>(
-    `SELECT s.node_type, api_latency_bucket(s.duration_ms) AS b, count(*) AS runs,
-       count(*) FILTER (WHERE s.status = 'failed') AS failed, sum(s.duration_ms) AS dsum
-     FROM workflow_executions e JOIN execution_steps s ON s.execution_id = e.id
-     WHERE ${q.where} AND e.created_at >= ${q.from} AND e.created_at < ${q.to}
+export async function stepStats(db: Db, scope: Scope, range: Range): Promise<{ types: StepStatsRow[]; sampleRuns: number }> {
+  const q = withRange(scoped(scope), range);
+  const { rows } = await db.query<{
+    node_type: string | null;
+    b: number | null;
+    runs: string;
+    failed: string;
+    dsum: string | null;
+    sample: string;
+  }>(
+    `WITH e AS MATERIALIZED (
+       SELECT id FROM workflow_executions
+       WHERE ${q.where} AND created_at >= ${q.from} AND created_at < ${q.to}
+       ORDER BY created_at DESC LIMIT ${STEP_SAMPLE_RUNS}
+     )
+     SELECT s.node_type, api_latency_bucket(s.duration_ms) AS b, count(*) AS runs,
+       count(*) FILTER (WHERE s.status = 'failed') AS failed, sum(s.duration_ms) AS dsum,
+       (SELECT count(*) FROM e) AS sample
+     FROM e JOIN execution_steps s ON s.execution_id = e.id
      GROUP BY 1, 2`,
     q.params,
   );
   const byType = new Map<string, StepStatsRow & { buckets: { b: number | null; n: string }[] }>();
   for (const r of rows) {
+    if (r.node_type === null) continue;
     const row = byType.get(r.node_type) ?? { nodeType: r.node_type, runs: 0, failed: 0, durationMsSum: 0, hist: [], buckets: [] };
     row.runs += Number(r.runs);
     row.failed += Number(r.failed);
@@ -282,10 +299,13 @@ export async function stepStats(db: Db, scope: Scope, range: Range): Promise<Ste
     row.buckets.push({ b: r.b, n: r.runs });
     byType.set(r.node_type, row);
   }
-  return [...byType.values()]
-    .sort((a, b) => b.runs - a.runs)
-    .slice(0, 50)
-    .map(({ buckets, ...row }) => ({ ...row, hist: toHistogram(buckets) }));
+  return {
+    types: [...byType.values()]
+      .sort((a, b) => b.runs - a.runs)
+      .slice(0, 50)
+      .map(({ buckets, ...row }) => ({ ...row, hist: toHistogram(buckets) })),
+    sampleRuns: Number(rows[0]?.sample ?? 0),
+  };
 }
 
 /** The nodes that failed most in the range's executions. */
@@ -294,7 +314,8 @@ export async function failingNodes(db: Db, scope: Scope, range: Range, limit: nu
   const { rows } = await db.query<{ workflow_id: string; node_id: string; node_type: string; failures: string }>(
     `SELECT e.workflow_id, s.node_id, s.node_type, count(*) AS failures
      FROM workflow_executions e JOIN execution_steps s ON s.execution_id = e.id
-     WHERE ${q.where} AND e.created_at >= ${q.from} AND e.created_at < ${q.to} AND e.status <> 'succeeded' AND s.status = 'failed'
+     WHERE ${q.where} AND e.created_at >= ${q.from} AND e.created_at < ${q.to} AND e.status IN ('failed', 'timed_out')
+       AND s.status = 'failed'
      GROUP BY 1, 2, 3 ORDER BY 4 DESC LIMIT ${Math.trunc(limit)}`,
     q.params,
   );

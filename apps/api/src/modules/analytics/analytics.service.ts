@@ -235,7 +235,7 @@ export function createAnalyticsService(deps: AnalyticsDeps) {
     /** `GET /api/analytics/executions`. @throws ForbiddenError */
     async executions(actor: Actor, query: AnalyticsQuery): Promise<ExecutionAnalyticsDto> {
       const { range, r, scope } = await resolve(actor, query);
-      const [counts, hist, steps, nodes] = await Promise.all([
+      const [counts, hist, { types: steps, sampleRuns }, nodes] = await Promise.all([
         aggregate((tx) => repo.countExecutions(tx, scope, r)),
         aggregate((tx) => repo.executionDurationHistogram(tx, scope, r)),
         aggregate((tx) => repo.stepStats(tx, scope, r)),
@@ -292,6 +292,7 @@ export function createAnalyticsService(deps: AnalyticsDeps) {
           successRate: w.finished ? round(w.succeeded / w.finished) : null,
           avgDurationMs: w.dcount ? Math.round(w.dsum / w.dcount) : null,
         })),
+        stepsSampleRuns: sampleRuns,
         steps: steps.map((st) => ({
           nodeType: st.nodeType,
           runs: st.runs,

@@ -141,7 +141,7 @@ function WorkflowTables({ data }: { data: ExecutionAnalyticsDto }) {
         rowKey={(n) => `${n.workflowId}:${n.nodeId}`}
       />
       <Table
-        caption="Step durations by node type"
+        caption={`Step durations by node type (latest ${data.stepsSampleRuns.toLocaleString()} runs)`}
         isCaptionVisible
         columns={stepColumns}
         rows={data.steps}
