@@ -11,7 +11,6 @@ import type {
   SubscriptionDto,
   UsageDto,
   UsageMeter,
-  UsageMetric,
 } from '@auterity/workflow-contracts';
 import type { Actor } from '../../http/actor';
 import { AppError, ConflictError, ForbiddenError, NotFoundError } from '../../http/errors';
@@ -811,4 +810,3 @@ export function createBillingService(deps: BillingServiceDeps) {
   };
 }
 export type BillingService = ReturnType<typeof createBillingService>;
-export type { UsageMetric };
