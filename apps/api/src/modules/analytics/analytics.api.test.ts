@@ -292,6 +292,36 @@ describe('analytics (API, real database)', () => {
     });
   });
 
+  it('answers zeros and nulls for an organization without data, by every bucket size', async () => {
+    const empty = await registerOwner(app);
+    const range = 'from=2025-01-01T00:00:00Z&to=2025-01-03T00:00:00Z';
+
+    const [minute, hour, executions, ai] = await Promise.all([
+      request(app).get(`/api/analytics/requests?${range}&bucket=hour`).set(auth(empty)),
+      request(app).get(`/api/analytics/requests?from=2025-01-01T00:00:00Z&to=2025-01-01T01:00:00Z`).set(auth(empty)),
+      request(app).get(`/api/analytics/executions?${range}&bucket=day`).set(auth(empty)),
+      request(app).get(`/api/analytics/ai?${range}`).set(auth(empty)),
+    ]);
+
+    expect(minute.body.totals).toEqual({
+      requests: 0,
+      serverErrors: 0,
+      clientErrors: 0,
+      errorRate: 0,
+      p50Ms: null,
+      p95Ms: null,
+      p99Ms: null,
+    });
+    expect(minute.body.series).toHaveLength(48);
+    expect(hour.body.range.bucket).toBe('minute');
+    expect(hour.body.totals.p50Ms).toBeNull();
+    expect(executions.body.totals).toMatchObject({ total: 0, successRate: null, p50DurationMs: null, p95DurationMs: null });
+    expect(executions.body.series).toHaveLength(2);
+    expect(executions.body.stepsSampleRuns).toBe(0);
+    expect(ai.body.totals).toEqual({ calls: 0, inputTokens: 0, outputTokens: 0, costUsd: '0' });
+    expect(ai.body.range.bucket).toBe('hour');
+  });
+
   describe('request recorder', () => {
     it('records API requests off the request path with their route template and caller', async () => {
       await request(app).get('/api/workflows').set(auth()).expect(200);
