@@ -303,8 +303,22 @@ describe('collaboration limits', () => {
     await test.drop();
   });
 
-  it('refuses connections beyond the organization’s limit (the plan’s when billing names one)', async () => {
-    await start({ connectionsPerOrganization: 50 }, async () => 1);
+  it('refuses people beyond the plan’s collaborators per canvas (another tab of someone present is let in)', async () => {
+    await start({}, async () => 1);
+    const { owner, id } = await workflowOf();
+    const editor = await addMember(app, test.db, owner.user.organizationId, 'editor');
+    const first = client(id, owner.token);
+    expect(await first.ready).toEqual({ ok: true });
+
+    const secondTab = client(id, owner.token);
+    const someoneElse = client(id, editor.token);
+
+    expect(await secondTab.ready).toEqual({ ok: true });
+    expect(await someoneElse.ready).toEqual({ ok: false, reason: 'too-many-collaborators' });
+  });
+
+  it('refuses connections beyond the organization’s cap on one process, and counts closed ones out', async () => {
+    await start({ connectionsPerOrganization: 1 }, async () => null);
     const { owner, id } = await workflowOf();
     const first = client(id, owner.token);
     expect(await first.ready).toEqual({ ok: true });
@@ -313,6 +327,10 @@ describe('collaboration limits', () => {
 
     expect(await second.ready).toEqual({ ok: false, reason: 'too-many-connections' });
     expect(collab.connectionCount(owner.user.organizationId)).toBe(1);
+    first.destroy();
+    await eventually(() => expect(collab.connectionCount(owner.user.organizationId)).toBe(0));
+    const third = client(id, owner.token);
+    expect(await third.ready).toEqual({ ok: true });
   });
 
   it('closes a connection that sends more messages per second than allowed', async () => {

@@ -35,6 +35,7 @@ export const CollabClose = {
   tooLarge: { code: 4413, reason: 'document-too-large' },
   rateLimited: { code: 4429, reason: 'rate-limited' },
   tooManyConnections: { code: 4429, reason: 'too-many-connections' },
+  tooManyCollaborators: { code: 4429, reason: 'too-many-collaborators' },
   shutdown: { code: 1001, reason: 'server-shutdown' },
 } as const;
 
@@ -43,7 +44,7 @@ export interface CollabSettings {
   maxDocumentBytes: number;
   /** Messages (edits and presence) one connection may send per second, averaged over a 2-second burst. */
   messagesPerSecond: number;
-  /** Open connections per organization when its plan names no collaborator limit. */
+  /** Open connections per organization on one process (a safety cap; the plan limits people per canvas). */
   connectionsPerOrganization: number;
   /** Quiet time after the last edit before the document is compacted into its stored state. */
   storeDebounceMs: number;
@@ -59,7 +60,7 @@ export interface CollabDeps {
   settings: CollabSettings;
   /** Shares documents and presence across replicas; one process otherwise. */
   redisUrl?: string;
-  /** The organization's plan limit of simultaneous collaborators, when billing knows one. */
+  /** The organization's plan: people editing one canvas at once (null: unlimited). */
   collaboratorLimit?: (organizationId: string) => Promise<number | null>;
   now?: () => number;
 }
@@ -122,6 +123,8 @@ export function createCollabServer(deps: CollabDeps) {
   const documents = new Map<string, DocumentState>();
   /** Open connections of this process by organization (`socketId:document` keys). */
   const connections = new Map<string, Set<string>>();
+  /** People on each document of this process: user id → their open connections. */
+  const people = new Map<string, Map<string, number>>();
   const buckets = new Map<string, { tokens: number; at: number }>();
   const expiryTimers = new Map<string, NodeJS.Timeout>();
   let stopping = false;
@@ -150,9 +153,8 @@ export function createCollabServer(deps: CollabDeps) {
     return true;
   }
 
-  async function connectionLimit(organizationId: string): Promise<number> {
-    const planned = deps.collaboratorLimit ? await deps.collaboratorLimit(organizationId).catch(() => null) : null;
-    return planned ?? settings.connectionsPerOrganization;
+  async function collaboratorLimit(organizationId: string): Promise<number | null> {
+    return deps.collaboratorLimit ? deps.collaboratorLimit(organizationId).catch(() => null) : null;
   }
 
   /** Compacts the in-memory document into its stored state and drops the updates it contains. */
@@ -222,9 +224,11 @@ export function createCollabServer(deps: CollabDeps) {
       }
       const open = connections.get(actor.organizationId);
       const key = `${socketId}:${documentName}`;
-      if (!open?.has(key) && (open?.size ?? 0) >= (await connectionLimit(actor.organizationId))) {
-        reject(CollabClose.tooManyConnections);
-      }
+      if (!open?.has(key) && (open?.size ?? 0) >= settings.connectionsPerOrganization) reject(CollabClose.tooManyConnections);
+      // The plan counts people, not tabs: another tab of someone already here is always let in.
+      const here = people.get(documentName);
+      const limit = await collaboratorLimit(actor.organizationId);
+      if (limit !== null && !here?.has(actor.userId) && (here?.size ?? 0) >= limit) reject(CollabClose.tooManyCollaborators);
       connectionConfig.readOnly = !workflow.abilities.canEdit;
       const context: CollabContext = {
         organizationId: actor.organizationId,
@@ -243,6 +247,9 @@ export function createCollabServer(deps: CollabDeps) {
       const open = connections.get(ctx.organizationId) ?? new Set<string>();
       open.add(key);
       connections.set(ctx.organizationId, open);
+      const here = people.get(documentName) ?? new Map<string, number>();
+      here.set(ctx.userId, (here.get(ctx.userId) ?? 0) + 1);
+      people.set(documentName, here);
       // The token ends mid-session: close with a reason; the studio refreshes and reconnects.
       const timer = setTimeout(() => closeSocket(connection, CollabClose.tokenExpired), Math.max(0, ctx.expiresAt - now()));
       timer.unref();
@@ -256,8 +263,13 @@ export function createCollabServer(deps: CollabDeps) {
       buckets.delete(key);
       if (!isContext(context)) return;
       const open = connections.get(context.organizationId);
-      open?.delete(key);
-      if (open?.size === 0) connections.delete(context.organizationId);
+      if (!open?.delete(key)) return;
+      if (open.size === 0) connections.delete(context.organizationId);
+      const here = people.get(documentName);
+      const count = (here?.get(context.userId) ?? 1) - 1;
+      if (count > 0) here?.set(context.userId, count);
+      else here?.delete(context.userId);
+      if (here?.size === 0) people.delete(documentName);
     },
 
     async onLoadDocument({ documentName, document, context }) {
