@@ -6,6 +6,9 @@ import { ModelPicker } from '../../features/ai/components/model-picker';
 import { CanvasPreview, type PreviewMarks } from '../../features/canvas/components/canvas-preview';
 import type { ConfigWidget, ConfigWidgets } from '../../features/canvas/components/config-form';
 import { CanvasProvider } from '../../features/canvas/components/canvas-provider';
+import { CollaboratorAvatars, CollaboratorOverlay } from '../../features/canvas/components/collaborators';
+import { useCollaboration } from '../../features/canvas/hooks/use-collaboration';
+import { useSession } from '../../features/auth/hooks/use-session';
 import { NodeInspector } from '../../features/canvas/components/node-inspector';
 import { NodePalette } from '../../features/canvas/components/node-palette';
 import { WorkflowCanvas } from '../../features/canvas/components/workflow-canvas';
@@ -94,8 +97,20 @@ function sameDetails(a: WorkflowDetails, b: WorkflowDetails): boolean {
   );
 }
 
+function displayName(user: { firstName: string | null; lastName: string | null; email: string }): string {
+  return [user.firstName, user.lastName].filter(Boolean).join(' ') || user.email;
+}
+
 function EditorBody({ workflow }: { workflow: WorkflowDto }) {
   const canvas = useCanvasState(workflow.canvasData);
+  const session = useSession();
+  const me = session.status === 'signed-in' ? session.user : null;
+  const collaboration = useCollaboration({
+    workflowId: workflow.id,
+    canvas,
+    canEdit: workflow.abilities.canEdit,
+    user: { id: me?.id ?? 'anonymous', name: me ? displayName(me) : 'Someone' },
+  });
   const addNodeAtCenter = useAddNodeAtCenter(canvas);
   const update = useUpdateWorkflow();
   const exportWorkflow = useExportWorkflow();
@@ -252,6 +267,7 @@ function EditorBody({ workflow }: { workflow: WorkflowDto }) {
           </span>
         </div>
         <div className="editor-bar__actions">
+          <CollaboratorAvatars collaborators={collaboration.collaborators} status={collaboration.status} />
           {canEdit ? (
             <>
               <Button
@@ -325,6 +341,13 @@ function EditorBody({ workflow }: { workflow: WorkflowDto }) {
           </Button>
         </div>
       </header>
+      {collaboration.status === 'offline' ? (
+        <div data-testid="offline-banner">
+          <Alert tone="warning">
+            You are offline. Your changes stay in this tab and merge with everyone else’s when the connection is back.
+          </Alert>
+        </div>
+      ) : null}
       {saveError ? <Alert tone="error">Not saved: {saveError}</Alert> : null}
       {exportError ? <Alert tone="error">{exportError}</Alert> : null}
       <div className="editor-body">
@@ -335,7 +358,10 @@ function EditorBody({ workflow }: { workflow: WorkflowDto }) {
             runStates={runStates}
             readOnly={!canEdit}
             {...(workflow.canvasData.viewport ? { defaultViewport: workflow.canvasData.viewport } : {})}
-          />
+            onPointerMove={collaboration.setCursor}
+          >
+            <CollaboratorOverlay collaborators={collaboration.collaborators} />
+          </WorkflowCanvas>
           <RunPanel workflowId={workflow.id} run={run} canRun={canRun} nodeLabel={nodeLabel} />
         </div>
         <aside className="editor-side" aria-label={selected ? 'Node inspector' : 'Workflow details'}>

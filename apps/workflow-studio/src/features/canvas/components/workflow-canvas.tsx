@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, type DragEvent } from 'react';
+import { useCallback, useEffect, useRef, type DragEvent, type MouseEvent, type ReactNode } from 'react';
 import {
   Background,
   BackgroundVariant,
@@ -25,7 +25,13 @@ interface WorkflowCanvasProps {
   runStates: NodeRunStates;
   readOnly?: boolean;
   defaultViewport?: Viewport;
+  /** Drawn inside the canvas (collaborators' pointers and selections). */
+  children?: ReactNode;
+  /** The pointer's position in flow coordinates as it moves (at most every 40 ms), null when it leaves. */
+  onPointerMove?: (position: { x: number; y: number } | null) => void;
 }
+
+const POINTER_INTERVAL_MS = 40;
 
 // Ctrl-click on Windows/Linux, Cmd-click on macOS, add to the selection; Shift-drag draws a selection box.
 const MULTI_SELECT_KEYS = ['Meta', 'Control'];
@@ -47,7 +53,14 @@ function isNodeType(value: string): value is NodeType {
  * The editable graph: drop palette items to add nodes, drag between handles to connect them
  * (refused when the registry forbids it), Shift-drag or Ctrl/Cmd-click selects several.
  */
-export function WorkflowCanvas({ canvas, runStates, readOnly = false, defaultViewport }: WorkflowCanvasProps) {
+export function WorkflowCanvas({
+  canvas,
+  runStates,
+  readOnly = false,
+  defaultViewport,
+  children,
+  onPointerMove,
+}: WorkflowCanvasProps) {
   const flow = useReactFlow<CanvasNode, CanvasEdge>();
   const isValidConnection = useConnectionRules();
   const { addNode } = canvas;
@@ -61,6 +74,17 @@ export function WorkflowCanvas({ canvas, runStates, readOnly = false, defaultVie
     hasFitted.current = true;
     void flow.fitView(FIT_VIEW_OPTIONS);
   }, [nodesInitialized, flow]);
+
+  const lastPointer = useRef(0);
+  const handleMouseMove = useCallback(
+    (event: MouseEvent<HTMLDivElement>) => {
+      if (!onPointerMove || event.timeStamp - lastPointer.current < POINTER_INTERVAL_MS) return;
+      lastPointer.current = event.timeStamp;
+      onPointerMove(flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }));
+    },
+    [flow, onPointerMove],
+  );
+  const handleMouseLeave = useCallback(() => onPointerMove?.(null), [onPointerMove]);
 
   const handleDragOver = useCallback((event: DragEvent<HTMLDivElement>) => {
     if (!event.dataTransfer.types.includes(NODE_DRAG_TYPE)) return;
@@ -81,7 +105,14 @@ export function WorkflowCanvas({ canvas, runStates, readOnly = false, defaultVie
   );
 
   return (
-    <div className="workflow-canvas" data-testid="canvas-drop-zone" onDragOver={handleDragOver} onDrop={handleDrop}>
+    <div
+      className="workflow-canvas"
+      data-testid="canvas-drop-zone"
+      onDragOver={handleDragOver}
+      onDrop={handleDrop}
+      onMouseMove={handleMouseMove}
+      onMouseLeave={handleMouseLeave}
+    >
       <NodeRunStateContext.Provider value={runStates}>
         <ReactFlow<CanvasNode, CanvasEdge>
           nodes={canvas.nodes}
@@ -117,6 +148,7 @@ export function WorkflowCanvas({ canvas, runStates, readOnly = false, defaultVie
             style={MINIMAP_STYLE}
             ariaLabel="Canvas overview"
           />
+          {children}
         </ReactFlow>
       </NodeRunStateContext.Provider>
       {canvas.nodes.length === 0 ? (

@@ -41,6 +41,11 @@ export interface CanvasState {
   markSaved: (graph: WorkflowGraph) => void;
   /** Replaces the whole graph (load, restore) and forgets the changes and their history. */
   reset: (graph: WorkflowGraph) => void;
+  /**
+   * Shows a graph another collaborator changed: nodes keep their selection and measurements, a node
+   * being dragged here keeps its position, and the change is not an undo step of this editor.
+   */
+  applyRemote: (graph: WorkflowGraph) => void;
   canUndo: boolean;
   canRedo: boolean;
   /** Steps back one edit (add, remove, finished move, connect, disconnect, config change). */
@@ -72,7 +77,15 @@ const PASTE_OFFSET = 40;
 function fingerprint(graph: WorkflowGraph): string {
   const canvas = toCanvas(graph);
   const normalized = toGraph(canvas.nodes, canvas.edges);
-  return JSON.stringify({ nodes: normalized.nodes, edges: normalized.edges });
+  // Order is only drawing order (collaborators receive nodes in id order): not a change.
+  const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
+  return JSON.stringify({ nodes: [...normalized.nodes].sort(byId), edges: [...normalized.edges].sort(byId) });
+}
+
+/** `items` in the order of `current` (same ids first, in their order), new ones after. */
+function inCurrentOrder<T extends { id: string }>(items: T[], current: readonly { id: string }[]): T[] {
+  const rank = new Map(current.map((item, i) => [item.id, i]));
+  return [...items].sort((a, b) => (rank.get(a.id) ?? Number.MAX_SAFE_INTEGER) - (rank.get(b.id) ?? Number.MAX_SAFE_INTEGER));
 }
 
 /** True when a (keyboard) position change really moves its node; a click without movement is no step. */
@@ -285,6 +298,34 @@ export function useCanvasState(initial: WorkflowGraph): CanvasState {
     [setNodes, setEdges],
   );
 
+  const applyRemote = useCallback(
+    (next: WorkflowGraph) => {
+      const canvas = toCanvas(next);
+      setNodes((currentNodes) => {
+        const byId = new Map(currentNodes.map((n) => [n.id, n]));
+        return inCurrentOrder(canvas.nodes, currentNodes).map((node) => {
+          const mine = byId.get(node.id);
+          if (!mine) return node;
+          const position = mine.dragging ? mine.position : node.position;
+          const unchanged =
+            mine.type === node.type &&
+            mine.position.x === position.x &&
+            mine.position.y === position.y &&
+            JSON.stringify(mine.data) === JSON.stringify(node.data);
+          return unchanged ? mine : { ...mine, type: node.type, position, data: node.data };
+        });
+      });
+      setEdges((currentEdges) => {
+        const byId = new Map(currentEdges.map((e) => [e.id, e]));
+        return inCurrentOrder(canvas.edges, currentEdges).map((edge) => {
+          const mine = byId.get(edge.id);
+          return mine && mine.source === edge.source && mine.target === edge.target ? mine : edge;
+        });
+      });
+    },
+    [setNodes, setEdges],
+  );
+
   return {
     nodes,
     edges,
@@ -301,6 +342,7 @@ export function useCanvasState(initial: WorkflowGraph): CanvasState {
     isDirty,
     markSaved,
     reset,
+    applyRemote,
     canUndo: history.past.length > 0,
     canRedo: history.future.length > 0,
     undo,
