@@ -1005,6 +1005,8 @@ async function main() {
   const studio = await measureStudio();
   console.log('');
   const analytics = await measureAnalytics();
+  console.log('');
+  const collaboration = await measureCollab();
 
   const file = writeResults({
     startedAt,
@@ -1026,6 +1028,7 @@ async function main() {
     gateway,
     studio,
     analytics,
+    collaboration,
   });
   console.log(`results: ${path.relative(ROOT, file)} (and bench/results/latest.json)`);
 }
@@ -1066,6 +1069,30 @@ async function measureAnalytics() {
   const { code } = await entry.exited;
   try {
     if (code !== 0) return { error: `bench/analytics.mjs exited with ${code}` };
+    return JSON.parse(readFileSync(jsonFile, 'utf8'));
+  } catch (err) {
+    return { error: err instanceof Error ? err.message : String(err) };
+  } finally {
+    rmSync(jsonFile, { force: true });
+  }
+}
+
+/**
+ * Real-time collaboration (bench/collab.mjs: 1,000 WebSocket clients over 50 documents on one API,
+ * update fan-out p50/p99 and server memory). A failed run is reported, not fatal.
+ */
+async function measureCollab() {
+  const jsonFile = path.join(os.tmpdir(), `auterity-collab-bench-${process.pid}.json`);
+  const services = Object.fromEntries(
+    ['DATABASE_URL', 'REDIS_URL'].filter((k) => process.env[k]).map((k) => [k, process.env[k]]),
+  );
+  const entry = spawnTracked('collaboration', process.execPath, [path.resolve(BENCH_DIR, 'collab.mjs'), '--json', jsonFile], {
+    env: baseEnv(services),
+    inherit: true,
+  });
+  const { code } = await entry.exited;
+  try {
+    if (code !== 0) return { error: `bench/collab.mjs exited with ${code}` };
     return JSON.parse(readFileSync(jsonFile, 'utf8'));
   } catch (err) {
     return { error: err instanceof Error ? err.message : String(err) };
