@@ -5,7 +5,7 @@
 //   node bench/run.mjs            full run: 2 s warm-up + 10 s measured, 50 connections per scenario
 //   node bench/run.mjs --quick    smoke run: 3 s measured, no warm-up
 //
-// Env overrides: BENCH_DURATION_SEC, BENCH_CONNECTIONS, BENCH_TIMEOUT_SEC (global limit, default 300).
+// Env overrides: BENCH_DURATION_SEC, BENCH_CONNECTIONS, BENCH_TIMEOUT_SEC (global limit, default 900).
 // DATABASE_URL / REDIS_URL are passed to the API when set; otherwise it runs embedded in a temp DATA_DIR.
 //
 // Each server is its own process pinned to core 1 and autocannon runs pinned to core 0 (when
@@ -432,7 +432,7 @@ function parseOptions(argv) {
     durationSec: positiveIntFromEnv('BENCH_DURATION_SEC') ?? (quick ? 3 : 10),
     warmupSec: quick ? 0 : 2,
     connections: positiveIntFromEnv('BENCH_CONNECTIONS') ?? 50,
-    timeoutSec: positiveIntFromEnv('BENCH_TIMEOUT_SEC') ?? 300,
+    timeoutSec: positiveIntFromEnv('BENCH_TIMEOUT_SEC') ?? 900,
   };
 }
 
@@ -443,7 +443,7 @@ const HELP = `Usage: node bench/run.mjs [--quick]
 Environment:
   BENCH_DURATION_SEC   measured seconds per scenario (default 10, 3 with --quick)
   BENCH_CONNECTIONS    concurrent connections (default 50)
-  BENCH_TIMEOUT_SEC    abort the whole run after this long (default 300)
+  BENCH_TIMEOUT_SEC    abort the whole run after this long (default 900)
   DATABASE_URL         passed to the API (otherwise embedded database in a temp DATA_DIR)
   REDIS_URL            passed to the API when set
 `;
