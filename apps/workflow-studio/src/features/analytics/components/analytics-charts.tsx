@@ -114,6 +114,8 @@ export function RequestsChart({ data, onSelect }: ChartProps<RequestAnalyticsDto
 export function LatencyChart({ data }: ChartProps<RequestAnalyticsDto>) {
   const bucket = data.range.bucket;
   const { p50Ms, p95Ms, p99Ms } = data.totals;
+  // A line needs two points: with fewer measured buckets, dots keep the values visible.
+  const dot = data.series.filter((p) => p.p50Ms !== null).length < 2 ? { r: 3 } : false;
   return (
     <ChartFrame
       label="Latency percentiles over time"
@@ -131,7 +133,7 @@ export function LatencyChart({ data }: ChartProps<RequestAnalyticsDto>) {
           dataKey="p50Ms"
           name="p50"
           stroke={COLORS.success}
-          dot={false}
+          dot={dot}
           connectNulls
         />
         <Line
@@ -140,7 +142,7 @@ export function LatencyChart({ data }: ChartProps<RequestAnalyticsDto>) {
           dataKey="p95Ms"
           name="p95"
           stroke={COLORS.warning}
-          dot={false}
+          dot={dot}
           connectNulls
         />
         <Line
@@ -149,7 +151,7 @@ export function LatencyChart({ data }: ChartProps<RequestAnalyticsDto>) {
           dataKey="p99Ms"
           name="p99"
           stroke={COLORS.danger}
-          dot={false}
+          dot={dot}
           connectNulls
         />
       </LineChart>
