@@ -4,6 +4,7 @@ import request from 'supertest';
 import type { Express } from 'express';
 import type { WorkflowGraph } from '@auterity/workflow-contracts';
 import { createApp, createServices, type Services } from '../../app';
+import type { Database } from '../../lib/db';
 import { createAccessTokenSigner } from '../auth/access-token';
 import { createTestDatabase, type TestDatabase } from '../../../test/db';
 import { addMember, registerOwner, type SignedInUser } from '../../../test/factories';
@@ -256,9 +257,13 @@ describe('collaboration limits', () => {
   let collab: ReturnType<typeof createCollabServer>;
   const clients: CollabClient[] = [];
 
-  async function start(settings: Partial<CollabSettings>, collaboratorLimit?: () => Promise<number | null>) {
+  async function start(
+    settings: Partial<CollabSettings>,
+    collaboratorLimit?: () => Promise<number | null>,
+    db: Database = test.db,
+  ) {
     collab = createCollabServer({
-      db: test.db,
+      db,
       log: captureLogger().log,
       signer: services.signer,
       revocations: services.revocations,
@@ -354,6 +359,25 @@ describe('collaboration limits', () => {
     a.doc.transact(() => addNode(a.doc, 'text-big2', 'y'.repeat(3000)));
 
     await eventually(() => expect(a.closes.map((c) => c.reason)).toContain('document-too-large'));
+  });
+
+  it('closes the connection and withholds the acknowledgement when an edit cannot be logged', async () => {
+    const failing: Database = {
+      ...test.db,
+      query: ((sql: string, params?: unknown[]) =>
+        sql.startsWith('INSERT INTO workflow_document_updates')
+          ? Promise.reject(new Error('disk full'))
+          : test.db.query(sql, params)) as Database['query'],
+    };
+    await start({}, undefined, failing);
+    const { owner, id } = await workflowOf();
+    const a = client(id, owner.token);
+    expect(await a.ready).toEqual({ ok: true });
+
+    a.doc.transact(() => addNode(a.doc, 'text-lost', 'x'));
+
+    await eventually(() => expect(a.closes.map((c) => c.reason)).toContain('storage-unavailable'));
+    expect(a.provider.hasUnsyncedChanges).toBe(true);
   });
 
   it('answers 404 to upgrades on other paths', async () => {

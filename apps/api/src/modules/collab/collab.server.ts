@@ -37,6 +37,7 @@ export const CollabClose = {
   tooManyConnections: { code: 4429, reason: 'too-many-connections' },
   tooManyCollaborators: { code: 4429, reason: 'too-many-collaborators' },
   shutdown: { code: 1001, reason: 'server-shutdown' },
+  storageUnavailable: { code: 1011, reason: 'storage-unavailable' },
 } as const;
 
 export interface CollabSettings {
@@ -83,6 +84,7 @@ function reject(close: { code: number; reason: string }): never {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MESSAGE_SYNC = 0;
+const MESSAGE_SYNC_STATUS = 8;
 const SYNC_STEP2 = 1;
 const SYNC_UPDATE = 2;
 /** An empty Yjs update (no structs, no deletions). */
@@ -100,6 +102,17 @@ function readUpdate(data: Uint8Array): { kind: 'step2' | 'update'; update: Uint8
   const step = message.readVarUint();
   if (step !== SYNC_STEP2 && step !== SYNC_UPDATE) return null;
   return { kind: step === SYNC_UPDATE ? 'update' : 'step2', update: message.readVarUint8Array() };
+}
+
+/** True for Hocuspocus' acknowledgement of an edit (the provider's "synced" signal). */
+function isSyncStatus(data: Uint8Array): boolean {
+  try {
+    const message = new IncomingMessage(data);
+    message.readVarString();
+    return message.readVarUint() === MESSAGE_SYNC_STATUS;
+  } catch {
+    return false;
+  }
 }
 
 interface DocumentState {
@@ -127,6 +140,8 @@ export function createCollabServer(deps: CollabDeps) {
   const people = new Map<string, Map<string, number>>();
   const buckets = new Map<string, { tokens: number; at: number }>();
   const expiryTimers = new Map<string, NodeJS.Timeout>();
+  /** Per connection: resolves (false on a failed write) once its edits so far are in the update log. */
+  const pendingWrites = new WeakMap<object, Promise<boolean>>();
   let stopping = false;
 
   const appender = createBatcher<{ organizationId: string; workflowId: string; update: Uint8Array; ids: string[] }>(
@@ -250,6 +265,16 @@ export function createCollabServer(deps: CollabDeps) {
       const here = people.get(documentName) ?? new Map<string, number>();
       here.set(ctx.userId, (here.get(ctx.userId) ?? 0) + 1);
       people.set(documentName, here);
+      // An edit is applied and broadcast at once; only the sender's acknowledgement waits until
+      // the edit is in the update log, so a crash never loses an edit its author saw acknowledged.
+      const send = connection.send.bind(connection);
+      connection.send = (message: Uint8Array) => {
+        const pending = pendingWrites.get(connection);
+        if (!pending || !isSyncStatus(message)) return send(message);
+        void pending.then((ok) => {
+          if (ok) send(message);
+        });
+      };
       // The token ends mid-session: close with a reason; the studio refreshes and reconnects.
       const timer = setTimeout(() => closeSocket(connection, CollabClose.tokenExpired), Math.max(0, ctx.expiresAt - now()));
       timer.unref();
@@ -317,16 +342,29 @@ export function createCollabServer(deps: CollabDeps) {
       if (!state) return;
       if (state.bytes + edit.update.byteLength > settings.maxDocumentBytes) reject(CollabClose.tooLarge);
       // Counted before the write, so that messages handled concurrently see each other's size.
-      state.bytes += edit.update.byteLength;
+      const size = edit.update.byteLength;
+      state.bytes += size;
       const ids: string[] = [];
-      try {
-        await appender.write({ organizationId: ctx.organizationId, workflowId: documentName, update: edit.update, ids });
-      } catch (err) {
-        state.bytes -= edit.update.byteLength;
-        throw err;
-      }
-      // Hocuspocus applies the message right after this hook resolves; only then may a store drop the row.
-      setImmediate(() => state.applied.push(...ids));
+      const write = appender
+        .write({ organizationId: ctx.organizationId, workflowId: documentName, update: edit.update, ids })
+        .then(
+          () => {
+            // Applied by now (Hocuspocus applies the message as soon as this hook resolves): a store may drop the row.
+            state.applied.push(...ids);
+            return true;
+          },
+          (err: unknown) => {
+            state.bytes -= size;
+            log.warn({ err, workflowId: documentName }, 'collaboration edit not logged; closing the connection');
+            closeSocket(connection, CollabClose.storageUnavailable);
+            return false;
+          },
+        );
+      const before = pendingWrites.get(connection) ?? Promise.resolve(true);
+      pendingWrites.set(
+        connection,
+        before.then((ok) => write.then((written) => ok && written)),
+      );
     },
 
     async onStoreDocument({ documentName, document }) {
