@@ -73,13 +73,25 @@ export const HISTORY_LIMIT = 100;
 const COALESCE_MS = 1000;
 const PASTE_OFFSET = 40;
 
-/** A comparable form of a graph: normalized through the canvas shape, so key order and defaults never differ. */
+/** A comparable form of a graph: normalized through the canvas shape, so key order, node order and defaults never differ. */
 function fingerprint(graph: WorkflowGraph): string {
   const canvas = toCanvas(graph);
   const normalized = toGraph(canvas.nodes, canvas.edges);
   // Order is only drawing order (collaborators receive nodes in id order): not a change.
   const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
-  return JSON.stringify({ nodes: [...normalized.nodes].sort(byId), edges: [...normalized.edges].sort(byId) });
+  return stableJson({ nodes: [...normalized.nodes].sort(byId), edges: [...normalized.edges].sort(byId) });
+}
+
+/**
+ * JSON with object keys in sorted order: the saved graph comes back from Postgres (jsonb orders keys
+ * its own way) and the shared document keeps the order of its writers, and neither is a change.
+ */
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
 }
 
 /** `items` in the order of `current` (same ids first, in their order), new ones after. */
