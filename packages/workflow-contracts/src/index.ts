@@ -7,6 +7,7 @@ export * from './auth/members';
 export * from './credentials/credentials';
 export * from './auth/audit';
 export * from './workflows/graph';
+export * from './workflows/graph-doc';
 export * from './workflows/node-types';
 export * from './workflows/workflows';
 export * from './executions/executions';
