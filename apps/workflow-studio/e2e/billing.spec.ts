@@ -1,18 +1,10 @@
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext } from '@playwright/test';
+import { blockingAxeFindings } from './support';
 
 const PASSWORD = 'a calm and long passphrase';
 const SHOTS = process.env.E2E_SCREENSHOT_DIR ?? 'test-results';
 /** Granted platform administration by scripts/e2e-server.mjs (PLATFORM_ADMIN_EMAILS). */
 const PLATFORM_ADMIN = 'e2e-platform-admin@example.com';
-
-/** Serious or critical axe findings (WCAG 2.1 A/AA) on the page as it is. */
-async function blockingAxeFindings(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-}
 
 const uniqueEmail = (label: string) => `${label}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
 

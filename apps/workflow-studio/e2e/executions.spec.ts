@@ -1,5 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { blockingAxeFindings, navigateInApp } from './support';
 
 const PASSWORD = 'a calm and long passphrase';
 const SHOTS = process.env.E2E_SCREENSHOT_DIR ?? 'test-results';
@@ -9,15 +9,6 @@ interface GraphNode {
   type: string;
   config: Record<string, unknown>;
   label?: string;
-}
-
-/** Serious or critical axe findings (WCAG 2.1 A/AA) on the page as it is. */
-async function blockingAxeFindings(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  expect(results.passes.length).toBeGreaterThan(10);
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
 
 /** A straight line of nodes, left to right, in the stored graph format. */
@@ -69,16 +60,7 @@ class Api {
 test.describe.configure({ mode: 'serial' });
 let page: Page;
 
-/**
- * Opens a path inside the app without reloading it, as a link would: a fresh page load spends a
- * session refresh, and those count against the per-IP limit the whole suite shares.
- */
-async function go(path: string) {
-  await page.evaluate((to) => {
-    window.history.pushState(null, '', to);
-    window.dispatchEvent(new PopStateEvent('popstate'));
-  }, path);
-}
+const go = (path: string) => navigateInApp(page, path);
 let api: Api;
 const errors: string[] = [];
 const ids: Record<'greeting' | 'failing' | 'slow', string> = { greeting: '', failing: '', slow: '' };

@@ -1,27 +1,8 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { blockingAxeFindings, twoNodes, navigateInApp } from './support';
 
 const PASSWORD = 'a calm and long passphrase';
 const SHOTS = process.env.E2E_SCREENSHOT_DIR ?? 'test-results';
-
-/** Serious or critical axe findings (WCAG 2.1 A/AA) on the page as it is. */
-async function blockingAxeFindings(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-}
-
-function twoNodes(second: { id: string; type: string; config: Record<string, unknown> }) {
-  return {
-    version: 1,
-    nodes: [
-      { id: 'start', type: 'trigger.manual', position: { x: 0, y: 80 }, data: { config: {} } },
-      { id: second.id, type: second.type, position: { x: 280, y: 80 }, data: { config: second.config } },
-    ],
-    edges: [{ id: 'e0', source: 'start', target: second.id }],
-  };
-}
 
 // One owner and one page for the whole file, in order: sign-in routes are rate limited per IP.
 test.describe.configure({ mode: 'serial' });
@@ -30,12 +11,7 @@ let token = '';
 let failingWorkflowId = '';
 const errors: string[] = [];
 
-async function go(path: string) {
-  await page.evaluate((to) => {
-    window.history.pushState(null, '', to);
-    window.dispatchEvent(new PopStateEvent('popstate'));
-  }, path);
-}
+const go = (path: string) => navigateInApp(page, path);
 
 async function createWorkflow(name: string, second: Parameters<typeof twoNodes>[0]): Promise<string> {
   const created = await page.request.post('/api/workflows', {
