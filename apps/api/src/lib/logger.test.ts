@@ -18,13 +18,14 @@ describe('logger', () => {
     expect(text()).toContain('[redacted]');
   });
 
-  it('serializes errors without SQL text or parameters', () => {
+  it('serializes errors without SQL text, parameters or stack trace', () => {
     const err = Object.assign(new Error('duplicate key'), { code: '23505', query: 'INSERT INTO secrets', params: ['sk-canary'] });
 
     const out = serializeError(err);
 
     expect(out).toMatchObject({ type: 'Error', message: 'duplicate key', code: '23505' });
-    expect(JSON.stringify(out)).not.toMatch(/INSERT INTO|sk-canary/);
+    expect(out).toEqual({ type: 'Error', message: 'duplicate key', code: '23505' });
+    expect(JSON.stringify(out)).not.toMatch(/INSERT INTO|sk-canary|\n\s+at /);
     expect(serializeError('plain')).toEqual({ message: 'plain' });
     const bare = new Error('no stack');
     bare.stack = undefined;

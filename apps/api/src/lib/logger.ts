@@ -49,8 +49,9 @@ export function createLogger(options: LoggerOptions): Logger {
 }
 
 /**
- * Keeps what helps debugging (name, message, code, stack) and drops what may carry data or SQL:
- * pg and PGlite errors hold the statement and its parameters in `query`/`params`/`detail`.
+ * Keeps what identifies the error (name, message, code) and drops what may carry data, SQL or code
+ * locations: pg and PGlite errors hold the statement and its parameters in `query`/`params`/`detail`,
+ * and stack traces stay out of logs (Error-IQ keeps a failure's stack in `error_logs`, server-side).
  */
 export function serializeError(err: unknown): Record<string, unknown> {
   if (!(err instanceof Error)) {
@@ -62,6 +63,5 @@ export function serializeError(err: unknown): Record<string, unknown> {
     type: err.name,
     message: err.message,
     ...(typeof code === 'string' ? { code } : {}),
-    ...(err.stack ? { stack: err.stack } : {}),
   };
 }
