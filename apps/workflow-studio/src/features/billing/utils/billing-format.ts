@@ -7,7 +7,7 @@ export const METRIC_LABELS: Record<UsageMetric, string> = {
   executions: 'Executions this period',
   ai_cost_usd: 'AI spend this month',
   members: 'Members',
-  api_requests: 'API requests this period',
+  api_requests: 'API-key requests this period',
   ai_input_tokens: 'AI input tokens',
   ai_output_tokens: 'AI output tokens',
 };
