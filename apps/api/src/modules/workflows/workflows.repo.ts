@@ -21,6 +21,9 @@ export interface WorkflowRecord {
   updatedAt: Date;
 }
 
+/** A workflow without its graph: what lists show. */
+export type WorkflowSummaryRecord = Omit<WorkflowRecord, 'canvasData'>;
+
 export interface VersionRecord {
   id: string;
   organizationId: string;
@@ -64,15 +67,20 @@ interface VersionRow {
 
 const COLUMNS = `id, organization_id, name, description, canvas_data, tags, is_active, is_template, current_version,
   published_version, canary_version, canary_percent, webhook_token_ciphertext, created_by, created_at, updated_at`;
+/** COLUMNS without the graph, which lists never show (it is the bulk of a row to read and parse). */
+const SUMMARY_COLUMNS = COLUMNS.replace('canvas_data, ', '');
 const VERSION_COLUMNS = 'id, organization_id, workflow_id, version, canvas_data, message, created_by, created_at';
 
 function toWorkflow(r: WorkflowRow): WorkflowRecord {
+  return { ...toSummary(r), canvasData: r.canvas_data };
+}
+
+function toSummary(r: Omit<WorkflowRow, 'canvas_data'>): WorkflowSummaryRecord {
   return {
     id: r.id,
     organizationId: r.organization_id,
     name: r.name,
     description: r.description,
-    canvasData: r.canvas_data,
     tags: r.tags,
     isActive: r.is_active,
     isTemplate: r.is_template,
@@ -166,9 +174,9 @@ export async function listWorkflows(
     isActive?: boolean;
     isTemplate?: boolean;
   },
-): Promise<WorkflowRecord[]> {
-  const { rows } = await db.query<WorkflowRow>(
-    `SELECT ${COLUMNS} FROM workflows
+): Promise<WorkflowSummaryRecord[]> {
+  const { rows } = await db.query<Omit<WorkflowRow, 'canvas_data'>>(
+    `SELECT ${SUMMARY_COLUMNS} FROM workflows
      WHERE organization_id = $1
        AND ($2::timestamptz IS NULL OR (updated_at, id) < ($2::timestamptz, $3::uuid))
        AND ($4::text IS NULL OR name ILIKE $4 OR description ILIKE $4)
@@ -186,8 +194,9 @@ export async function listWorkflows(
       filters.isTemplate ?? null,
       filters.limit,
     ],
+    { prepare: 'workflows.list' },
   );
-  return rows.map(toWorkflow);
+  return rows.map(toSummary);
 }
 
 export async function updateWorkflow(

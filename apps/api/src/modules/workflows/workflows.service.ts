@@ -108,12 +108,12 @@ export function createWorkflowsService(deps: WorkflowsServiceDeps) {
   const { db, encryptor } = deps;
   const now = deps.now ?? (() => new Date());
 
-  function webhookPath(w: repo.WorkflowRecord): string | null {
+  function webhookPath(w: repo.WorkflowSummaryRecord): string | null {
     if (!w.webhookTokenCiphertext) return null;
     return WEBHOOK_PREFIX + encryptor.decrypt(w.webhookTokenCiphertext, { organizationId: w.organizationId, recordId: w.id });
   }
 
-  function presentSummary(actor: Actor, w: repo.WorkflowRecord): WorkflowSummaryDto {
+  function presentSummary(actor: Actor, w: repo.WorkflowSummaryRecord): WorkflowSummaryDto {
     return {
       id: w.id,
       name: w.name,
