@@ -12,9 +12,8 @@ import {
   type SharedV3Warning,
 } from '@ai-sdk/provider';
 import { LOCAL_AI_PROVIDER, type AiCapability } from '@auterity/workflow-contracts';
-import nlp from 'compromise';
-import { countTokens, decode, encode } from 'gpt-tokenizer';
 import Sentiment from 'sentiment';
+import { compromise, gptTokenizer } from './lazy-modules';
 
 /** A model of the built-in local provider, as the model catalog lists it. */
 export interface LocalModelInfo {
@@ -154,7 +153,7 @@ function answerCall(info: (typeof LOCAL_MODELS)[number], options: LanguageModelV
     });
   }
 
-  const inputTokens = countTokens(collectText(options.prompt).join('\n'));
+  const inputTokens = gptTokenizer().countTokens(collectText(options.prompt).join('\n'));
   if (inputTokens > info.contextWindow) {
     throw new InvalidPromptError({
       prompt: options.prompt,
@@ -172,7 +171,7 @@ function answerCall(info: (typeof LOCAL_MODELS)[number], options: LanguageModelV
     options.responseFormat?.type === 'json'
       ? fitJsonToTokens(reply, options.maxOutputTokens)
       : fitTextToTokens(reply.text, options.maxOutputTokens);
-  const outputTokens = countTokens(rendered.text);
+  const outputTokens = gptTokenizer().countTokens(rendered.text);
   return {
     text: rendered.text,
     finishReason: rendered.truncated ? { unified: 'length', raw: 'length' } : { unified: 'stop', raw: 'stop' },
@@ -225,9 +224,9 @@ interface Rendered {
 }
 
 function fitTextToTokens(text: string, maxTokens: number | undefined): Rendered {
-  const tokens = encode(text);
+  const tokens = gptTokenizer().encode(text);
   if (maxTokens === undefined || tokens.length <= maxTokens) return { text, truncated: false };
-  return { text: decode(tokens.slice(0, maxTokens)), truncated: true };
+  return { text: gptTokenizer().decode(tokens.slice(0, maxTokens)), truncated: true };
 }
 
 /**
@@ -237,16 +236,16 @@ function fitTextToTokens(text: string, maxTokens: number | undefined): Rendered 
  */
 function fitJsonToTokens(reply: LocalReply, maxTokens: number | undefined): Rendered {
   const whole = JSON.stringify(reply.toJson(reply.text));
-  if (maxTokens === undefined || countTokens(whole) <= maxTokens) return { text: whole, truncated: false };
+  if (maxTokens === undefined || gptTokenizer().countTokens(whole) <= maxTokens) return { text: whole, truncated: false };
 
-  const tokens = encode(reply.text);
-  const render = (kept: number) => JSON.stringify(reply.toJson(decode(tokens.slice(0, kept))));
+  const tokens = gptTokenizer().encode(reply.text);
+  const render = (kept: number) => JSON.stringify(reply.toJson(gptTokenizer().decode(tokens.slice(0, kept))));
   // The whole text does not fit, so the answer keeps between 0 and tokens.length - 1 tokens.
   let low = 0;
   let high = tokens.length - 1;
   while (low < high) {
     const middle = Math.ceil((low + high) / 2);
-    if (countTokens(render(middle)) <= maxTokens) low = middle;
+    if (gptTokenizer().countTokens(render(middle)) <= maxTokens) low = middle;
     else high = middle - 1;
   }
   return { text: render(low), truncated: true };
@@ -312,7 +311,7 @@ function contentWords(text: string): string[] {
  */
 function summarize(input: string): LocalReply {
   const sentences: string[] = [];
-  nlp(input)
+  compromise()(input)
     .sentences()
     .forEach((sentence) => {
       sentences.push(sentence.text().trim());
@@ -367,7 +366,7 @@ function uniqueTexts(view: MatchList): string[] {
 }
 
 function extractEntities(input: string): LocalReply {
-  const doc = nlp(input);
+  const doc = compromise()(input);
   const entities = {
     people: uniqueTexts(doc.people()),
     places: uniqueTexts(doc.places()),

@@ -1,28 +1,32 @@
-import { createAlibaba } from '@ai-sdk/alibaba';
-import { createAmazonBedrock } from '@ai-sdk/amazon-bedrock';
-import { createAnthropic } from '@ai-sdk/anthropic';
-import { createAzure } from '@ai-sdk/azure';
-import { createBaseten } from '@ai-sdk/baseten';
-import { createCerebras } from '@ai-sdk/cerebras';
-import { createCohere } from '@ai-sdk/cohere';
-import { createDeepInfra } from '@ai-sdk/deepinfra';
-import { createDeepSeek } from '@ai-sdk/deepseek';
-import { createFireworks } from '@ai-sdk/fireworks';
-import { createGoogleGenerativeAI } from '@ai-sdk/google';
-import { createVertex } from '@ai-sdk/google-vertex';
-import { createGroq } from '@ai-sdk/groq';
-import { createHuggingFace } from '@ai-sdk/huggingface';
-import { createMistral } from '@ai-sdk/mistral';
-import { createMoonshotAI } from '@ai-sdk/moonshotai';
-import { createOpenAI } from '@ai-sdk/openai';
-import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
-import { createPerplexity } from '@ai-sdk/perplexity';
-import { createTogetherAI } from '@ai-sdk/togetherai';
-import { createVercel } from '@ai-sdk/vercel';
-import { createXai } from '@ai-sdk/xai';
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { LOCAL_AI_PROVIDER, type AiProtocol } from '@auterity/workflow-contracts';
+import { lazy } from './lazy-modules';
 import { createLocalModel } from './local-provider';
+
+// Each provider's SDK is loaded by the first call that needs it (see lazy-modules).
+
+const alibabaSdk = lazy<typeof import('@ai-sdk/alibaba')>('@ai-sdk/alibaba');
+const amazonBedrockSdk = lazy<typeof import('@ai-sdk/amazon-bedrock')>('@ai-sdk/amazon-bedrock');
+const anthropicSdk = lazy<typeof import('@ai-sdk/anthropic')>('@ai-sdk/anthropic');
+const azureSdk = lazy<typeof import('@ai-sdk/azure')>('@ai-sdk/azure');
+const basetenSdk = lazy<typeof import('@ai-sdk/baseten')>('@ai-sdk/baseten');
+const cerebrasSdk = lazy<typeof import('@ai-sdk/cerebras')>('@ai-sdk/cerebras');
+const cohereSdk = lazy<typeof import('@ai-sdk/cohere')>('@ai-sdk/cohere');
+const deepinfraSdk = lazy<typeof import('@ai-sdk/deepinfra')>('@ai-sdk/deepinfra');
+const deepseekSdk = lazy<typeof import('@ai-sdk/deepseek')>('@ai-sdk/deepseek');
+const fireworksSdk = lazy<typeof import('@ai-sdk/fireworks')>('@ai-sdk/fireworks');
+const googleSdk = lazy<typeof import('@ai-sdk/google')>('@ai-sdk/google');
+const googleVertexSdk = lazy<typeof import('@ai-sdk/google-vertex')>('@ai-sdk/google-vertex');
+const groqSdk = lazy<typeof import('@ai-sdk/groq')>('@ai-sdk/groq');
+const huggingfaceSdk = lazy<typeof import('@ai-sdk/huggingface')>('@ai-sdk/huggingface');
+const mistralSdk = lazy<typeof import('@ai-sdk/mistral')>('@ai-sdk/mistral');
+const moonshotaiSdk = lazy<typeof import('@ai-sdk/moonshotai')>('@ai-sdk/moonshotai');
+const openaiSdk = lazy<typeof import('@ai-sdk/openai')>('@ai-sdk/openai');
+const openaiCompatibleSdk = lazy<typeof import('@ai-sdk/openai-compatible')>('@ai-sdk/openai-compatible');
+const perplexitySdk = lazy<typeof import('@ai-sdk/perplexity')>('@ai-sdk/perplexity');
+const togetheraiSdk = lazy<typeof import('@ai-sdk/togetherai')>('@ai-sdk/togetherai');
+const vercelSdk = lazy<typeof import('@ai-sdk/vercel')>('@ai-sdk/vercel');
+const xaiSdk = lazy<typeof import('@ai-sdk/xai')>('@ai-sdk/xai');
 
 /** What a provider's SDK is created with: the organization's key, and where to send calls. */
 export interface ProviderSettings {
@@ -50,14 +54,16 @@ type Factory = (settings: ProviderSettings, modelId: string) => LanguageModelV3;
 const compatible =
   (name: string): Factory =>
   (s, modelId) =>
-    createOpenAICompatible({
-      name,
-      baseURL: s.baseURL ?? '',
-      ...(s.apiKey ? { apiKey: s.apiKey } : {}),
-      ...(s.fetch ? { fetch: s.fetch } : {}),
-      includeUsage: true,
-      supportsStructuredOutputs: true,
-    }).chatModel(modelId);
+    openaiCompatibleSdk()
+      .createOpenAICompatible({
+        name,
+        baseURL: s.baseURL ?? '',
+        ...(s.apiKey ? { apiKey: s.apiKey } : {}),
+        ...(s.fetch ? { fetch: s.fetch } : {}),
+        includeUsage: true,
+        supportsStructuredOutputs: true,
+      })
+      .chatModel(modelId);
 
 function def(
   id: string,
@@ -76,9 +82,11 @@ function def(
  * its AI SDK package with the organization's key and (when set) another base URL.
  */
 export const PROVIDERS: readonly ProviderDefinition[] = [
-  def('openai', 'OpenAI', 'openai-chat', '@ai-sdk/openai', 'https://api.openai.com/v1', (s, m) => createOpenAI(s).chat(m)),
+  def('openai', 'OpenAI', 'openai-chat', '@ai-sdk/openai', 'https://api.openai.com/v1', (s, m) =>
+    openaiSdk().createOpenAI(s).chat(m),
+  ),
   def('anthropic', 'Anthropic', 'anthropic-messages', '@ai-sdk/anthropic', 'https://api.anthropic.com/v1', (s, m) =>
-    createAnthropic(s).languageModel(m),
+    anthropicSdk().createAnthropic(s).languageModel(m),
   ),
   def(
     'google',
@@ -86,7 +94,7 @@ export const PROVIDERS: readonly ProviderDefinition[] = [
     'google-generate-content',
     '@ai-sdk/google',
     'https://generativelanguage.googleapis.com/v1beta',
-    (s, m) => createGoogleGenerativeAI(s).languageModel(m),
+    (s, m) => googleSdk().createGoogleGenerativeAI(s).languageModel(m),
   ),
   def(
     'google-vertex',
@@ -94,46 +102,51 @@ export const PROVIDERS: readonly ProviderDefinition[] = [
     'google-vertex',
     '@ai-sdk/google-vertex',
     'https://aiplatform.googleapis.com',
-    (s, m) => createVertex(s).languageModel(m),
+    (s, m) => googleVertexSdk().createVertex(s).languageModel(m),
   ),
   // Azure's address names the customer's resource: a base URL is always needed.
-  def('azure', 'Azure OpenAI', 'azure-openai', '@ai-sdk/azure', null, (s, m) => createAzure(s).chat(m)),
+  def('azure', 'Azure OpenAI', 'azure-openai', '@ai-sdk/azure', null, (s, m) => azureSdk().createAzure(s).chat(m)),
   def(
     'amazon-bedrock',
     'Amazon Bedrock',
     'bedrock-converse',
     '@ai-sdk/amazon-bedrock',
     'https://bedrock-runtime.us-east-1.amazonaws.com',
-    (s, m) => createAmazonBedrock({ region: 'us-east-1', ...s }).languageModel(m),
+    (s, m) =>
+      amazonBedrockSdk()
+        .createAmazonBedrock({ region: 'us-east-1', ...s })
+        .languageModel(m),
   ),
   def('mistral', 'Mistral AI', 'mistral', '@ai-sdk/mistral', 'https://api.mistral.ai/v1', (s, m) =>
-    createMistral(s).languageModel(m),
+    mistralSdk().createMistral(s).languageModel(m),
   ),
-  def('cohere', 'Cohere', 'cohere', '@ai-sdk/cohere', 'https://api.cohere.com/v2', (s, m) => createCohere(s).languageModel(m)),
+  def('cohere', 'Cohere', 'cohere', '@ai-sdk/cohere', 'https://api.cohere.com/v2', (s, m) =>
+    cohereSdk().createCohere(s).languageModel(m),
+  ),
   def('groq', 'Groq', 'openai-compatible', '@ai-sdk/groq', 'https://api.groq.com/openai/v1', (s, m) =>
-    createGroq(s).languageModel(m),
+    groqSdk().createGroq(s).languageModel(m),
   ),
-  def('xai', 'xAI', 'openai-compatible', '@ai-sdk/xai', 'https://api.x.ai/v1', (s, m) => createXai(s).chat(m)),
+  def('xai', 'xAI', 'openai-compatible', '@ai-sdk/xai', 'https://api.x.ai/v1', (s, m) => xaiSdk().createXai(s).chat(m)),
   def('deepseek', 'DeepSeek', 'openai-compatible', '@ai-sdk/deepseek', 'https://api.deepseek.com', (s, m) =>
-    createDeepSeek(s).languageModel(m),
+    deepseekSdk().createDeepSeek(s).languageModel(m),
   ),
   def('perplexity', 'Perplexity', 'openai-compatible', '@ai-sdk/perplexity', 'https://api.perplexity.ai', (s, m) =>
-    createPerplexity(s).languageModel(m),
+    perplexitySdk().createPerplexity(s).languageModel(m),
   ),
   def('togetherai', 'Together AI', 'openai-compatible', '@ai-sdk/togetherai', 'https://api.together.xyz/v1', (s, m) =>
-    createTogetherAI(s).languageModel(m),
+    togetheraiSdk().createTogetherAI(s).languageModel(m),
   ),
   def('fireworks', 'Fireworks AI', 'openai-compatible', '@ai-sdk/fireworks', 'https://api.fireworks.ai/inference/v1', (s, m) =>
-    createFireworks(s).languageModel(m),
+    fireworksSdk().createFireworks(s).languageModel(m),
   ),
   def('deepinfra', 'DeepInfra', 'openai-compatible', '@ai-sdk/deepinfra', 'https://api.deepinfra.com/v1/openai', (s, m) =>
-    createDeepInfra(s).languageModel(m),
+    deepinfraSdk().createDeepInfra(s).languageModel(m),
   ),
   def('cerebras', 'Cerebras', 'openai-compatible', '@ai-sdk/cerebras', 'https://api.cerebras.ai/v1', (s, m) =>
-    createCerebras(s).languageModel(m),
+    cerebrasSdk().createCerebras(s).languageModel(m),
   ),
   def('huggingface', 'Hugging Face', 'huggingface', '@ai-sdk/huggingface', 'https://router.huggingface.co/v1', (s, m) =>
-    createHuggingFace(s).languageModel(m),
+    huggingfaceSdk().createHuggingFace(s).languageModel(m),
   ),
   def(
     'alibaba',
@@ -141,16 +154,16 @@ export const PROVIDERS: readonly ProviderDefinition[] = [
     'openai-compatible',
     '@ai-sdk/alibaba',
     'https://dashscope-intl.aliyuncs.com/compatible-mode/v1',
-    (s, m) => createAlibaba(s).languageModel(m),
+    (s, m) => alibabaSdk().createAlibaba(s).languageModel(m),
   ),
   def('moonshotai', 'Moonshot AI (Kimi)', 'openai-compatible', '@ai-sdk/moonshotai', 'https://api.moonshot.ai/v1', (s, m) =>
-    createMoonshotAI(s).languageModel(m),
+    moonshotaiSdk().createMoonshotAI(s).languageModel(m),
   ),
   def('baseten', 'Baseten', 'openai-compatible', '@ai-sdk/baseten', 'https://inference.baseten.co/v1', (s, m) =>
-    createBaseten(s).languageModel(m),
+    basetenSdk().createBaseten(s).languageModel(m),
   ),
   def('vercel', 'Vercel v0', 'openai-compatible', '@ai-sdk/vercel', 'https://api.v0.dev/v1', (s, m) =>
-    createVercel(s).languageModel(m),
+    vercelSdk().createVercel(s).languageModel(m),
   ),
   def('openrouter', 'OpenRouter', 'openai-compatible', '@ai-sdk/openai-compatible', 'https://openrouter.ai/api/v1', (s, m) =>
     compatible('openrouter')({ ...s, baseURL: s.baseURL ?? 'https://openrouter.ai/api/v1' }, m),

@@ -16,7 +16,6 @@ import {
   type AiRoutingPolicy,
 } from '@auterity/workflow-contracts';
 import { BrokenCircuitError, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
-import { countTokens } from 'gpt-tokenizer';
 import { AppError } from '../../http/errors';
 import { createBatcher } from '../../lib/batcher';
 import { createFastFetch } from '../../lib/fast-fetch';
@@ -30,6 +29,7 @@ import { callCost, formatUsd, parseUsd } from './pricing';
 import { findProvider, type ProviderDefinition, type ProviderSettings } from './providers';
 import * as usageRepo from './usage.repo';
 import { aiCalls, aiCost, aiTokens } from '../../lib/metrics';
+import { gptTokenizer } from './lazy-modules';
 
 /** Why an AI request failed, as a stable code (node errors, gateway errors, API envelope). */
 export type AiErrorCode =
@@ -188,7 +188,7 @@ export function promptTokens(prompt: LanguageModelV3CallOptions['prompt']): numb
     if (typeof message.content === 'string') text += `${message.content}\n`;
     else for (const part of message.content) if (part.type === 'text') text += `${part.text}\n`;
   }
-  return countTokens(text);
+  return gptTokenizer().countTokens(text);
 }
 
 function requiredCapabilities(options: AiCall['options']): Set<AiCapability> {
@@ -723,7 +723,10 @@ export function createAiRouter(deps: AiRouterDeps) {
         model.doGenerate({ ...call.options, abortSignal: signal }),
       );
       const text = textOf(value.content);
-      const usage = usageOf(value.usage, { input: () => promptTokens(call.options.prompt), output: () => countTokens(text) });
+      const usage = usageOf(value.usage, {
+        input: () => promptTokens(call.options.prompt),
+        output: () => gptTokenizer().countTokens(text),
+      });
       observe(modelKey(candidate.model), latencyMs);
       const costUsd = await bill(call, candidate, usage, latencyMs, budget);
       return {
@@ -758,7 +761,10 @@ export function createAiRouter(deps: AiRouterDeps) {
       const finish = async () => {
         if (finished) return;
         finished = true;
-        const measured = usageOf(usage, { input: () => promptTokens(call.options.prompt), output: () => countTokens(text) });
+        const measured = usageOf(usage, {
+          input: () => promptTokens(call.options.prompt),
+          output: () => gptTokenizer().countTokens(text),
+        });
         const total = Date.now() - started;
         observe(modelKey(candidate.model), latencyMs);
         resolveDone({ usage: measured, costUsd: await bill(call, candidate, measured, total, budget), finishReason });
