@@ -1,4 +1,5 @@
 import type { Db } from '../../lib/db';
+import { cursorTime } from '../../lib/cursor';
 
 export interface AuditEventRecord {
   id: string;
@@ -71,15 +72,15 @@ export async function listAuditEvents(
   organizationId: string,
   filters: {
     limit: number;
-    before?: { createdAt: Date; id: string };
+    before?: { at: string; id: string };
     action?: string;
     actorUserId?: string;
     from?: Date;
     to?: Date;
   },
-): Promise<AuditEventRecord[]> {
-  const { rows } = await db.query<AuditRow>(
-    `SELECT ${COLUMNS} FROM audit_log
+): Promise<(AuditEventRecord & { cursorAt: string })[]> {
+  const { rows } = await db.query<AuditRow & { cursor_at: string }>(
+    `SELECT ${COLUMNS}, ${cursorTime('created_at')} AS cursor_at FROM audit_log
      WHERE organization_id = $1
        AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
        AND ($4::text IS NULL OR action = $4)
@@ -89,7 +90,7 @@ export async function listAuditEvents(
      ORDER BY created_at DESC, id DESC LIMIT $8`,
     [
       organizationId,
-      filters.before?.createdAt ?? null,
+      filters.before?.at ?? null,
       filters.before?.id ?? null,
       filters.action ?? null,
       filters.actorUserId ?? null,
@@ -98,5 +99,5 @@ export async function listAuditEvents(
       filters.limit,
     ],
   );
-  return rows.map(toEvent);
+  return rows.map((r) => ({ ...toEvent(r), cursorAt: r.cursor_at }));
 }

@@ -15,8 +15,6 @@ export interface AuditEntry {
   metadata?: Record<string, unknown>;
 }
 
-const toBefore = (c: { at: Date; id: string }) => ({ createdAt: c.at, id: c.id });
-
 /** The append-only security audit trail. Recording never fails the action it describes. */
 export function createAuditService(deps: { db: Database; log: Logger }) {
   return {
@@ -41,7 +39,7 @@ export function createAuditService(deps: { db: Database; log: Logger }) {
     async list(actor: Actor, query: ListAuditLogQuery): Promise<{ items: AuditEventDto[]; nextCursor: string | null }> {
       const rows = await repo.listAuditEvents(deps.db, actor.organizationId, {
         limit: query.limit + 1,
-        ...(query.cursor ? { before: toBefore(decodeCursor(query.cursor)) } : {}),
+        ...(query.cursor ? { before: decodeCursor(query.cursor) } : {}),
         ...(query.action ? { action: query.action } : {}),
         ...(query.actorUserId ? { actorUserId: query.actorUserId } : {}),
         ...(query.from ? { from: new Date(query.from) } : {}),
@@ -62,7 +60,7 @@ export function createAuditService(deps: { db: Database; log: Logger }) {
           metadata: e.metadata,
           createdAt: e.createdAt.toISOString(),
         })),
-        nextCursor: rows.length > query.limit && last ? encodeCursor(last.createdAt, last.id) : null,
+        nextCursor: rows.length > query.limit && last ? encodeCursor(last.cursorAt, last.id) : null,
       };
     },
   };

@@ -1,5 +1,6 @@
 import type { ErrorExplanation, ErrorGroupStatus, ErrorSource } from '@auterity/workflow-contracts';
 import type { Db } from '../../lib/db';
+import { cursorTime } from '../../lib/cursor';
 
 export interface ErrorGroupRecord {
   id: string;
@@ -145,12 +146,16 @@ export interface GroupFilter {
   status?: ErrorGroupStatus | undefined;
   source?: ErrorSource | undefined;
   q?: string | undefined;
-  before?: { at: Date; id: string } | undefined;
+  before?: { at: string; id: string } | undefined;
   limit: number;
 }
 
 /** One organization's groups, most recently seen first (keyset pagination). */
-export async function listGroups(db: Db, organizationId: string, f: GroupFilter): Promise<ErrorGroupRecord[]> {
+export async function listGroups(
+  db: Db,
+  organizationId: string,
+  f: GroupFilter,
+): Promise<(ErrorGroupRecord & { cursorAt: string })[]> {
   const params: unknown[] = [organizationId];
   const where = ['organization_id = $1'];
   if (f.status) where.push(`status = $${params.push(f.status)}`);
@@ -163,15 +168,15 @@ export async function listGroups(db: Db, organizationId: string, f: GroupFilter)
   if (f.before) {
     const a = params.push(f.before.at);
     const b = params.push(f.before.id);
-    where.push(`(last_seen_at, id) < ($${a}, $${b})`);
+    where.push(`(last_seen_at, id) < ($${a}::timestamptz, $${b}::uuid)`);
   }
   const limit = params.push(f.limit);
-  const { rows } = await db.query<GroupRow>(
-    `SELECT ${GROUP_COLUMNS} FROM error_groups WHERE ${where.join(' AND ')}
+  const { rows } = await db.query<GroupRow & { cursor_at: string }>(
+    `SELECT ${GROUP_COLUMNS}, ${cursorTime('last_seen_at')} AS cursor_at FROM error_groups WHERE ${where.join(' AND ')}
      ORDER BY last_seen_at DESC, id DESC LIMIT $${limit}`,
     params,
   );
-  return rows.map(toGroup);
+  return rows.map((r) => ({ ...toGroup(r), cursorAt: r.cursor_at }));
 }
 
 /** Groups per status of one organization. */

@@ -345,7 +345,7 @@ export function createErrorIqService(deps: ErrorIqDeps) {
         present(actor.organizationId, page),
         repo.countGroupsByStatus(db, actor.organizationId),
       ]);
-      return { items, counts, nextCursor: groups.length > query.limit && last ? encodeCursor(last.lastSeenAt, last.id) : null };
+      return { items, counts, nextCursor: groups.length > query.limit && last ? encodeCursor(last.cursorAt, last.id) : null };
     },
 
     /** `GET /api/errors/:id`. @throws NotFoundError */

@@ -1,4 +1,5 @@
 import type { AiAttempt, ExecutionError, ExecutionStatus, TriggerKind, WorkflowGraph } from '@auterity/workflow-contracts';
+import { cursorTime } from '../../lib/cursor';
 import type { Db } from '../../lib/db';
 import type { StepRecord } from '../../engine/types';
 
@@ -377,15 +378,15 @@ export async function listExecutions(
   organizationId: string,
   filters: {
     limit: number;
-    before?: { at: Date; id: string };
+    before?: { at: string; id: string };
     workflowId?: string;
     status?: ExecutionStatus;
     from?: Date;
     to?: Date;
   },
-): Promise<ExecutionRecord[]> {
-  const { rows } = await db.query<ExecutionRow>(
-    `SELECT ${COLUMNS} FROM workflow_executions
+): Promise<(ExecutionRecord & { cursorAt: string })[]> {
+  const { rows } = await db.query<ExecutionRow & { cursor_at: string }>(
+    `SELECT ${COLUMNS}, ${cursorTime('created_at')} AS cursor_at FROM workflow_executions
      WHERE organization_id = $1
        AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
        AND ($4::uuid IS NULL OR workflow_id = $4)
@@ -404,7 +405,7 @@ export async function listExecutions(
       filters.limit,
     ],
   );
-  return rows.map(toExecution);
+  return rows.map((r) => ({ ...toExecution(r), cursorAt: r.cursor_at }));
 }
 
 /** Flags cancellation; a pending execution is cancelled at once, a running one by its worker. */

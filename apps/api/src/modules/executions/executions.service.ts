@@ -616,7 +616,7 @@ export function createExecutionsService(deps: ExecutionsServiceDeps) {
       const last = page.at(-1);
       return {
         items: page.map((e) => presentExecution(e)),
-        nextCursor: rows.length > query.limit && last ? encodeCursor(last.createdAt, last.id) : null,
+        nextCursor: rows.length > query.limit && last ? encodeCursor(last.cursorAt, last.id) : null,
       };
     },
 

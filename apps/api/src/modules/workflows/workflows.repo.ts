@@ -1,6 +1,7 @@
 import type { WorkflowGraph } from '@auterity/workflow-contracts';
 import type { Db } from '../../lib/db';
 import { ConflictError } from '../../http/errors';
+import { cursorTime } from '../../lib/cursor';
 
 export interface WorkflowRecord {
   id: string;
@@ -168,15 +169,15 @@ export async function listWorkflows(
   organizationId: string,
   filters: {
     limit: number;
-    before?: { at: Date; id: string };
+    before?: { at: string; id: string };
     search?: string;
     tag?: string;
     isActive?: boolean;
     isTemplate?: boolean;
   },
-): Promise<WorkflowSummaryRecord[]> {
-  const { rows } = await db.query<Omit<WorkflowRow, 'canvas_data'>>(
-    `SELECT ${SUMMARY_COLUMNS} FROM workflows
+): Promise<(WorkflowSummaryRecord & { cursorAt: string })[]> {
+  const { rows } = await db.query<Omit<WorkflowRow, 'canvas_data'> & { cursor_at: string }>(
+    `SELECT ${SUMMARY_COLUMNS}, ${cursorTime('updated_at')} AS cursor_at FROM workflows
      WHERE organization_id = $1
        AND ($2::timestamptz IS NULL OR (updated_at, id) < ($2::timestamptz, $3::uuid))
        AND ($4::text IS NULL OR name ILIKE $4 OR description ILIKE $4)
@@ -196,7 +197,7 @@ export async function listWorkflows(
     ],
     { prepare: 'workflows.list' },
   );
-  return rows.map(toSummary);
+  return rows.map((r) => ({ ...toSummary(r), cursorAt: r.cursor_at }));
 }
 
 export async function updateWorkflow(

@@ -293,7 +293,7 @@ export function createWorkflowsService(deps: WorkflowsServiceDeps) {
       const last = page.at(-1);
       return {
         items: page.map((w) => presentSummary(actor, w)),
-        nextCursor: rows.length > query.limit && last ? encodeCursor(last.updatedAt, last.id) : null,
+        nextCursor: rows.length > query.limit && last ? encodeCursor(last.cursorAt, last.id) : null,
       };
     },
 
