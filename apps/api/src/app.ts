@@ -29,7 +29,7 @@ import { API_KEY_PREFIX, createAuthenticator } from './modules/auth/authenticato
 import { createLoginThrottle } from './modules/auth/login-throttle';
 import { createMemoryRevocationStore, type RevocationStore } from './modules/auth/revocation';
 import { createPasswordHasher } from './lib/passwords';
-import { toExpressHandler, type RouteDefinition } from './http/define-route';
+import { routeTable, type RouteDefinition } from './http/define-route';
 import { createErrorHandler, notFoundHandler } from './http/error-handler';
 import { buildOpenApiDocument } from './http/openapi';
 import { requestContext } from './http/request-context';
@@ -287,22 +287,18 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   app.use(jsonBody({ limitBytes: deps.config.bodyLimitBytes, ...deps.config.bodyLimits }));
 
   const routes = buildRoutes(deps, services);
-  const api = express.Router();
-  for (const route of routes)
-    api[route.method](
-      route.path,
-      toExpressHandler(route, {
-        authenticate: services.authenticate,
-        authenticateCached: ({ bearer, apiKey }) => {
-          const key = apiKey ?? (bearer?.startsWith(API_KEY_PREFIX) ? bearer : undefined);
-          return key ? services.apiKeys.cached(key) : undefined;
-        },
-        limiter: services.limiter,
-        admit: (actor, path) => services.billing.admit(actor, path),
-        audit: (entry) => services.audit.record(entry),
-      }),
-    );
-  app.use(api);
+  app.use(
+    routeTable(routes, {
+      authenticate: services.authenticate,
+      authenticateCached: ({ bearer, apiKey }) => {
+        const key = apiKey ?? (bearer?.startsWith(API_KEY_PREFIX) ? bearer : undefined);
+        return key ? services.apiKeys.cached(key) : undefined;
+      },
+      limiter: services.limiter,
+      admit: (actor, path) => services.billing.admit(actor, path),
+      audit: (entry) => services.audit.record(entry),
+    }),
+  );
   app.use(docsRouter(() => buildOpenApiDocument(routes, deps.version)));
   app.use('/api', notFoundHandler);
   app.use('/v1', notFoundHandler);

@@ -1,4 +1,4 @@
-import type { Request, RequestHandler, Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { z } from 'zod';
 import type { FieldIssue, Permission } from '@auterity/workflow-contracts';
 import { hasPermission, type Actor, type Authenticator } from './actor';
@@ -188,5 +188,34 @@ export function toExpressHandler(route: RouteDefinition, runtime: RouteRuntime =
       return;
     }
     res.status(status).json(result);
+  };
+}
+
+/** `/api/workflows/:id/execute` → `/api/workflows`: the first two segments of a path, lower-cased. */
+function groupOf(path: string): string {
+  const second = path.indexOf('/', 1);
+  const third = second < 0 ? -1 : path.indexOf('/', second + 1);
+  return (third < 0 ? path : path.slice(0, third)).toLowerCase();
+}
+
+/**
+ * Mounts the route table as one middleware. Routes are grouped by their first two path segments
+ * (every route path starts with two literal ones), so a request walks only its group's routes
+ * instead of the whole table in order: with a hundred routes that walk was a tenth of a busy
+ * request's CPU. Matching stays Express's own, case-insensitive like it.
+ */
+export function routeTable(routes: RouteDefinition[], runtime: RouteRuntime): RequestHandler {
+  const groups = new Map<string, Router>();
+  for (const route of routes) {
+    const key = groupOf(route.path);
+    if (/[:*(]/.test(key)) throw new Error(`route ${route.path} must start with two literal path segments`);
+    let router = groups.get(key);
+    if (!router) groups.set(key, (router = Router()));
+    router[route.method](route.path, toExpressHandler(route, runtime));
+  }
+  return (req, res, next) => {
+    const router = groups.get(groupOf(req.path));
+    if (router) router(req, res, next);
+    else next();
   };
 }

@@ -2,7 +2,7 @@ import express from 'express';
 import request from 'supertest';
 import { z } from 'zod';
 import { captureLogger } from '../../test/test-app';
-import { defineRoute, toExpressHandler } from './define-route';
+import { defineRoute, routeTable } from './define-route';
 import { errorHandler, notFoundHandler } from './error-handler';
 import { ConflictError, ForbiddenError, NotFoundError, RateLimitedError, UnauthenticatedError } from './errors';
 import { requestContext } from './request-context';
@@ -58,7 +58,7 @@ function buildApp() {
       handle: () => undefined,
     }),
   ];
-  for (const route of routes) app[route.method](route.path, toExpressHandler(route));
+  app.use(routeTable(routes, {}));
   app.get('/api/half-sent', (_req, res, next) => {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.write('{"partial":');
@@ -75,6 +75,35 @@ function buildApp() {
 const THING = '2f1c4a8e-6f0e-4b1e-9d7a-3b8b7c2d1e00';
 
 describe('HTTP pipeline', () => {
+  it('routes by the path group as Express would: any letter case, a trailing slash, unknown groups to 404', async () => {
+    const { app } = buildApp();
+
+    const upper = await request(app).delete(`/API/Things/${THING}`);
+    const slash = await request(app).delete(`/api/things/${THING}/`);
+    const unknownGroup = await request(app).delete(`/api/others/${THING}`);
+    const wrongMethod = await request(app).put(`/api/things/${THING}`);
+
+    expect(upper.status).toBe(204);
+    expect(slash.status).toBe(204);
+    expect(unknownGroup.status).toBe(404);
+    expect(unknownGroup.body.code).toBe('route_not_found');
+    expect(wrongMethod.status).toBe(404);
+  });
+
+  it('refuses a route table whose path does not start with two literal segments', () => {
+    const route = defineRoute({
+      method: 'get',
+      path: '/api/:anything',
+      summary: 'too greedy',
+      tags: ['test'],
+      auth: 'public',
+      response: { description: 'never', schema: z.object({}) },
+      handle: () => ({}),
+    });
+
+    expect(() => routeTable([route], {})).toThrow('must start with two literal path segments');
+  });
+
   it('answers 400 for a path parameter with malformed percent-encoding', async () => {
     const { app } = buildApp();
 
