@@ -1100,6 +1100,9 @@ async function main() {
     if (options.warmupSec > 0) {
       process.stdout.write(`\n${scenario.name}: warm-up ${options.warmupSec} s... `);
       await autocannon({ ...spec, durationSec: options.warmupSec });
+      // The warm-up's clients are gone, but the server still works off what they had queued
+      // (up to one request per connection): let it finish before the measured run starts.
+      await timeout(Math.max(1000, spec.connections * 4));
       process.stdout.write(`measuring ${durationSec} s... `);
     } else {
       process.stdout.write(`\n${scenario.name}: measuring ${durationSec} s... `);

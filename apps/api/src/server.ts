@@ -7,6 +7,9 @@ export interface RunningServer {
   stop(timeoutMs: number): Promise<void>;
 }
 
+/** Pending connections the kernel queues for accept() (capped by net.core.somaxconn). */
+const LISTEN_BACKLOG = 4096;
+
 /** Listens and resolves once the port is bound. */
 export function listen(app: Express, port: number, host: string): Promise<RunningServer> {
   // Once stopping, every response closes its connection (`Connection: close`), those in flight
@@ -28,7 +31,9 @@ export function listen(app: Express, port: number, host: string): Promise<Runnin
   server.requestTimeout = 120_000;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    // A burst of new connections (1,000 clients at once) overflowed Node's default accept queue
+    // of 511: the kernel dropped the rest, whose clients retried after 1, 3 and 7 s.
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', reject);
       resolve({
         server,
