@@ -6,12 +6,14 @@ type ProviderModule = typeof import('@hocuspocus/provider', { with: { 'resolutio
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { HocuspocusProvider, HocuspocusProviderWebsocket }: ProviderModule = require('@hocuspocus/provider');
 
-/** `ws` emits connection failures as 'error' events; a reconnecting provider reports them itself. */
-class QuietWebSocket extends WebSocket {
-  constructor(address: string, protocols?: string | string[]) {
-    super(address, protocols);
-    this.on('error', () => undefined);
-  }
+/** A `ws` socket class whose connection failures stay quiet (a reconnecting provider reports them). */
+function quietWebSocket(options: WebSocket.ClientOptions = {}) {
+  return class QuietWebSocket extends WebSocket {
+    constructor(address: string, protocols?: string | string[]) {
+      super(address, protocols, options);
+      this.on('error', () => undefined);
+    }
+  };
 }
 
 /** A Node collaborator on one workflow's document, as the studio connects (Hocuspocus provider). */
@@ -27,7 +29,13 @@ export interface CollabClient {
   destroy(): void;
 }
 
-export function connectCollab(baseUrl: string, workflowId: string, token: string | (() => string)): CollabClient {
+/** `ca`: a certificate authority to trust, for `https://` addresses with a certificate made by a test. */
+export function connectCollab(
+  baseUrl: string,
+  workflowId: string,
+  token: string | (() => string),
+  options: { ca?: string } = {},
+): CollabClient {
   const doc = new Y.Doc();
   const closes: { code: number; reason: string }[] = [];
   let settle: (value: { ok: true } | { ok: false; reason: string }) => void = () => undefined;
@@ -36,7 +44,7 @@ export function connectCollab(baseUrl: string, workflowId: string, token: string
     // Node has no global WebSocket: the provider's own socket, given the `ws` implementation.
     websocketProvider: new HocuspocusProviderWebsocket({
       url: `${baseUrl.replace(/^http/, 'ws')}/api/collab`,
-      WebSocketPolyfill: QuietWebSocket,
+      WebSocketPolyfill: quietWebSocket(options.ca ? { ca: options.ca } : {}),
     }),
     name: workflowId,
     document: doc,

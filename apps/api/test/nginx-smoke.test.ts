@@ -1,13 +1,14 @@
 import http2 from 'node:http2';
 import https from 'node:https';
 import http from 'node:http';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
-import { API_ROOT } from '../src/lib/paths';
+import { applyGraphDiff, readGraph } from '../src/modules/collab/graph-doc';
+import { connectCollab } from './collab-client';
 import { createTestDatabase, usesPostgres, type TestDatabase } from './db';
 import { TEST_PASSWORD, uniqueEmail } from './factories';
 import { hasNginx, startNginx, type RunningNginx } from './nginx';
@@ -269,16 +270,53 @@ interface Reply {
     }
   });
 
-  // The collaboration server is attached to the API's HTTP server by main.ts (issue 10).
-  const collabWired = readFileSync(path.join(API_ROOT, 'src/main.ts'), 'utf8').includes('collab.attach(');
-  (collabWired ? it : it.skip)('upgrades /api/collab through the proxy to the API’s collaboration server', async () => {
-    const { socket, upgrade } = await openSocket(edge.httpsPort, edge.ca);
+  it('syncs a workflow’s collaboration document through the proxy and acknowledges an edit', async () => {
+    const created = await call('POST', '/api/workflows', {
+      headers: json(token),
+      body: JSON.stringify({
+        name: 'Edge collaboration',
+        canvasData: {
+          nodes: [{ id: 'greet', type: 'text', position: { x: 0, y: 0 }, data: { config: { text: 'Hi' } } }],
+          edges: [],
+        },
+      }),
+    });
+    expect(created.status).toBe(201);
+    const workflowId = (JSON.parse(created.text) as { id: string }).id;
+    const client = connectCollab(`https://127.0.0.1:${edge.httpsPort}`, workflowId, token, { ca: edge.ca });
+    try {
+      expect(await client.ready).toEqual({ ok: true });
+      expect(readGraph(client.doc)?.nodes.map((n) => n.id)).toEqual(['greet']);
 
-    expect(upgrade.statusCode).toBe(101);
-    expect(String(upgrade.headers.upgrade).toLowerCase()).toBe('websocket');
-    expect(socket.readyState).toBe(WebSocket.OPEN);
-    socket.close();
-    await new Promise((resolve) => socket.once('close', resolve));
+      const before = readGraph(client.doc);
+      if (!before) throw new Error('the synced document holds no graph');
+      client.doc.transact(() =>
+        applyGraphDiff(client.doc, before, {
+          ...before,
+          nodes: [
+            ...before.nodes,
+            { id: 'edge-added', type: 'text', position: { x: 0, y: 120 }, data: { config: { text: 'Hello' } } },
+          ],
+        }),
+      );
+      await client.acknowledged();
+      // A second collaborator, also through the proxy, receives the edit from the server.
+      const other = connectCollab(`https://127.0.0.1:${edge.httpsPort}`, workflowId, token, { ca: edge.ca });
+      try {
+        expect(await other.ready).toEqual({ ok: true });
+
+        expect(client.closes).toEqual([]);
+        expect(
+          readGraph(other.doc)
+            ?.nodes.map((n) => n.id)
+            .sort(),
+        ).toEqual(['edge-added', 'greet']);
+      } finally {
+        other.destroy();
+      }
+    } finally {
+      client.destroy();
+    }
   });
 
   it('keeps /metrics off the public edge and refuses oversized bodies', async () => {
