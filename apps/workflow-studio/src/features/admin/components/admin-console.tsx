@@ -240,7 +240,7 @@ function OrganizationsCard() {
                 header: 'Status',
                 cell: (o) => <Badge tone={STATUS_TONES[o.subscription.status]}>{o.subscription.status.replace('_', ' ')}</Badge>,
               },
-              { id: 'workflows', header: 'Active workflows', align: 'end', cell: (o) => meterText(o, 'active_workflows') },
+              { id: 'workflows', header: 'Workflows', align: 'end', cell: (o) => meterText(o, 'active_workflows') },
               { id: 'executions', header: 'Executions', align: 'end', cell: (o) => meterText(o, 'executions') },
               { id: 'ai', header: 'AI spend', align: 'end', cell: (o) => meterText(o, 'ai_cost_usd') },
               { id: 'members', header: 'Members', align: 'end', cell: (o) => meterText(o, 'members') },
@@ -250,7 +250,7 @@ function OrganizationsCard() {
                 header: 'Actions',
                 isHeaderHidden: true,
                 cell: (o) => (
-                  <Button variant="secondary" onClick={() => setManaging(o)} data-testid={`admin-manage-${o.id}`}>
+                  <Button variant="secondary" size="sm" onClick={() => setManaging(o)} data-testid={`admin-manage-${o.id}`}>
                     Manage
                   </Button>
                 ),
