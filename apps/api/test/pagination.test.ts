@@ -33,6 +33,14 @@ describe('cursor pagination over rows that share a timestamp', () => {
 
   const auth = () => ({ Authorization: `Bearer ${owner.token}` });
 
+  /** The ids of the owner's organization's rows in `table`, sorted. */
+  async function storedIds(table: 'audit_log' | 'error_groups'): Promise<string[]> {
+    const { rows } = await test.db.query<{ id: string }>(`SELECT id FROM ${table} WHERE organization_id = $1`, [
+      owner.user.organizationId,
+    ]);
+    return rows.map((r) => r.id).sort();
+  }
+
   /** Follows nextCursor one row at a time and returns every id seen. */
   async function walk(path: string): Promise<string[]> {
     const ids: string[] = [];
@@ -102,13 +110,9 @@ describe('cursor pagination over rows that share a timestamp', () => {
       `INSERT INTO audit_log (organization_id, action, created_at) SELECT $1, 'test.same_instant', $2 FROM generate_series(1, 4)`,
       [owner.user.organizationId, SAME_INSTANT],
     );
-    const { rows } = await test.db.query<{ id: string }>('SELECT id FROM audit_log WHERE organization_id = $1', [
-      owner.user.organizationId,
-    ]);
-
     const ids = await walk('/api/audit-log');
 
-    expect([...ids].sort()).toEqual(rows.map((r) => r.id).sort());
+    expect([...ids].sort()).toEqual(await storedIds('audit_log'));
   });
 
   it('lists every error group last seen at one instant, one per page', async () => {
@@ -118,13 +122,9 @@ describe('cursor pagination over rows that share a timestamp', () => {
        FROM generate_series(1, 4) AS n`,
       [owner.user.organizationId, SAME_INSTANT],
     );
-    const { rows } = await test.db.query<{ id: string }>('SELECT id FROM error_groups WHERE organization_id = $1', [
-      owner.user.organizationId,
-    ]);
-
     const ids = await walk('/api/errors?status=open');
 
-    expect([...ids].sort()).toEqual(rows.map((r) => r.id).sort());
+    expect([...ids].sort()).toEqual(await storedIds('error_groups'));
   });
 
   it('refuses a cursor it did not issue', async () => {

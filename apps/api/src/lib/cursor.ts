@@ -10,6 +10,24 @@ export function encodeCursor(at: string, id: string): string {
   return Buffer.from(`${at}|${id}`).toString('base64url');
 }
 
+/** A list row with the time of its cursor, selected as `${cursorTime(column)} AS cursor_at`. */
+export type Paged<T> = T & { cursorAt: string };
+
+/** A record with the cursor time of the row it was read from. */
+export function paged<T>(record: T, row: { cursor_at: string }): Paged<T> {
+  return { ...record, cursorAt: row.cursor_at };
+}
+
+/** The first `limit` rows of a list queried with `limit + 1`, and the next page's cursor when there is one. */
+export function pageOf<T extends { cursorAt: string; id: string }>(
+  rows: T[],
+  limit: number,
+): { page: T[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return { page, nextCursor: rows.length > limit && last ? encodeCursor(last.cursorAt, last.id) : null };
+}
+
 /** SQL for a timestamptz column as UTC ISO 8601 text with all six fractional digits. */
 export function cursorTime(column: string): string {
   return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;

@@ -1,5 +1,5 @@
 import type { Db } from '../../lib/db';
-import { cursorTime } from '../../lib/cursor';
+import { cursorTime, paged, type Paged } from '../../lib/cursor';
 
 export interface AuditEventRecord {
   id: string;
@@ -78,7 +78,7 @@ export async function listAuditEvents(
     from?: Date;
     to?: Date;
   },
-): Promise<(AuditEventRecord & { cursorAt: string })[]> {
+): Promise<Paged<AuditEventRecord>[]> {
   const { rows } = await db.query<AuditRow & { cursor_at: string }>(
     `SELECT ${COLUMNS}, ${cursorTime('created_at')} AS cursor_at FROM audit_log
      WHERE organization_id = $1
@@ -99,5 +99,5 @@ export async function listAuditEvents(
       filters.limit,
     ],
   );
-  return rows.map((r) => ({ ...toEvent(r), cursorAt: r.cursor_at }));
+  return rows.map((r) => paged(toEvent(r), r));
 }

@@ -2,7 +2,7 @@ import type { AuditEventDto, ListAuditLogQuery } from '@auterity/workflow-contra
 import type { Database } from '../../lib/db';
 import type { Logger } from '../../lib/logger';
 import type { Actor } from '../../http/actor';
-import { decodeCursor, encodeCursor } from '../../lib/cursor';
+import { decodeCursor, pageOf } from '../../lib/cursor';
 import * as repo from './audit.repo';
 
 /** What happened, to what, by whom and from where. */
@@ -45,8 +45,7 @@ export function createAuditService(deps: { db: Database; log: Logger }) {
         ...(query.from ? { from: new Date(query.from) } : {}),
         ...(query.to ? { to: new Date(query.to) } : {}),
       });
-      const page = rows.slice(0, query.limit);
-      const last = page.at(-1);
+      const { page, nextCursor } = pageOf(rows, query.limit);
       return {
         items: page.map((e) => ({
           id: e.id,
@@ -60,7 +59,7 @@ export function createAuditService(deps: { db: Database; log: Logger }) {
           metadata: e.metadata,
           createdAt: e.createdAt.toISOString(),
         })),
-        nextCursor: rows.length > query.limit && last ? encodeCursor(last.cursorAt, last.id) : null,
+        nextCursor,
       };
     },
   };

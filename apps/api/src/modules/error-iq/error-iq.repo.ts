@@ -1,6 +1,6 @@
 import type { ErrorExplanation, ErrorGroupStatus, ErrorSource } from '@auterity/workflow-contracts';
 import type { Db } from '../../lib/db';
-import { cursorTime } from '../../lib/cursor';
+import { cursorTime, paged, type Paged } from '../../lib/cursor';
 
 export interface ErrorGroupRecord {
   id: string;
@@ -151,11 +151,7 @@ export interface GroupFilter {
 }
 
 /** One organization's groups, most recently seen first (keyset pagination). */
-export async function listGroups(
-  db: Db,
-  organizationId: string,
-  f: GroupFilter,
-): Promise<(ErrorGroupRecord & { cursorAt: string })[]> {
+export async function listGroups(db: Db, organizationId: string, f: GroupFilter): Promise<Paged<ErrorGroupRecord>[]> {
   const params: unknown[] = [organizationId];
   const where = ['organization_id = $1'];
   if (f.status) where.push(`status = $${params.push(f.status)}`);
@@ -176,7 +172,7 @@ export async function listGroups(
      ORDER BY last_seen_at DESC, id DESC LIMIT $${limit}`,
     params,
   );
-  return rows.map((r) => ({ ...toGroup(r), cursorAt: r.cursor_at }));
+  return rows.map((r) => paged(toGroup(r), r));
 }
 
 /** Groups per status of one organization. */

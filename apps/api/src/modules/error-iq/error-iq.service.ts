@@ -13,7 +13,7 @@ import {
 import type { Actor } from '../../http/actor';
 import { NotFoundError } from '../../http/errors';
 import type { Encryptor } from '../../lib/crypto';
-import { decodeCursor, encodeCursor } from '../../lib/cursor';
+import { decodeCursor, pageOf } from '../../lib/cursor';
 import type { Database } from '../../lib/db';
 import type { GuardedHttpClient } from '../../lib/http-client';
 import type { Logger } from '../../lib/logger';
@@ -339,13 +339,12 @@ export function createErrorIqService(deps: ErrorIqDeps) {
         before: query.cursor ? decodeCursor(query.cursor) : undefined,
         limit: query.limit + 1,
       });
-      const page = groups.slice(0, query.limit);
-      const last = page.at(-1);
+      const { page, nextCursor } = pageOf(groups, query.limit);
       const [items, counts] = await Promise.all([
         present(actor.organizationId, page),
         repo.countGroupsByStatus(db, actor.organizationId),
       ]);
-      return { items, counts, nextCursor: groups.length > query.limit && last ? encodeCursor(last.cursorAt, last.id) : null };
+      return { items, counts, nextCursor };
     },
 
     /** `GET /api/errors/:id`. @throws NotFoundError */

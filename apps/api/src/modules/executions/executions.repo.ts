@@ -1,5 +1,5 @@
 import type { AiAttempt, ExecutionError, ExecutionStatus, TriggerKind, WorkflowGraph } from '@auterity/workflow-contracts';
-import { cursorTime } from '../../lib/cursor';
+import { cursorTime, paged, type Paged } from '../../lib/cursor';
 import type { Db } from '../../lib/db';
 import type { StepRecord } from '../../engine/types';
 
@@ -384,7 +384,7 @@ export async function listExecutions(
     from?: Date;
     to?: Date;
   },
-): Promise<(ExecutionRecord & { cursorAt: string })[]> {
+): Promise<Paged<ExecutionRecord>[]> {
   const { rows } = await db.query<ExecutionRow & { cursor_at: string }>(
     `SELECT ${COLUMNS}, ${cursorTime('created_at')} AS cursor_at FROM workflow_executions
      WHERE organization_id = $1
@@ -405,7 +405,7 @@ export async function listExecutions(
       filters.limit,
     ],
   );
-  return rows.map((r) => ({ ...toExecution(r), cursorAt: r.cursor_at }));
+  return rows.map((r) => paged(toExecution(r), r));
 }
 
 /** Flags cancellation; a pending execution is cancelled at once, a running one by its worker. */

@@ -27,7 +27,7 @@ import { canRunWorkflow } from '../workflows/workflows.policy';
 import { pickVersionNumber, WorkflowInvalidError, type WorkflowsService } from '../workflows/workflows.service';
 import { createBatcher } from '../../lib/batcher';
 import { executionsFinished, queueWait, watchQueue, watchWorker } from '../../lib/metrics';
-import { decodeCursor, encodeCursor } from '../../lib/cursor';
+import { decodeCursor, pageOf } from '../../lib/cursor';
 import * as repo from './executions.repo';
 
 /** A run that did not succeed (failed or timed out), as Error-IQ captures it. */
@@ -612,11 +612,10 @@ export function createExecutionsService(deps: ExecutionsServiceDeps) {
         ...(query.from ? { from: new Date(query.from) } : {}),
         ...(query.to ? { to: new Date(query.to) } : {}),
       });
-      const page = rows.slice(0, query.limit);
-      const last = page.at(-1);
+      const { page, nextCursor } = pageOf(rows, query.limit);
       return {
         items: page.map((e) => presentExecution(e)),
-        nextCursor: rows.length > query.limit && last ? encodeCursor(last.cursorAt, last.id) : null,
+        nextCursor,
       };
     },
 

@@ -1,7 +1,7 @@
 import type { WorkflowGraph } from '@auterity/workflow-contracts';
 import type { Db } from '../../lib/db';
 import { ConflictError } from '../../http/errors';
-import { cursorTime } from '../../lib/cursor';
+import { cursorTime, paged, type Paged } from '../../lib/cursor';
 
 export interface WorkflowRecord {
   id: string;
@@ -175,7 +175,7 @@ export async function listWorkflows(
     isActive?: boolean;
     isTemplate?: boolean;
   },
-): Promise<(WorkflowSummaryRecord & { cursorAt: string })[]> {
+): Promise<Paged<WorkflowSummaryRecord>[]> {
   const { rows } = await db.query<Omit<WorkflowRow, 'canvas_data'> & { cursor_at: string }>(
     `SELECT ${SUMMARY_COLUMNS}, ${cursorTime('updated_at')} AS cursor_at FROM workflows
      WHERE organization_id = $1
@@ -197,7 +197,7 @@ export async function listWorkflows(
     ],
     { prepare: 'workflows.list' },
   );
-  return rows.map((r) => ({ ...toSummary(r), cursorAt: r.cursor_at }));
+  return rows.map((r) => paged(toSummary(r), r));
 }
 
 export async function updateWorkflow(

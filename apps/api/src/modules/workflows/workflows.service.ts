@@ -20,7 +20,7 @@ import type { Encryptor } from '../../lib/crypto';
 import { randomToken, sha256 } from '../../lib/tokens';
 import type { Database, Db } from '../../lib/db';
 import { nextCronRun, validateForRun } from '../../engine/validate';
-import { decodeCursor, encodeCursor } from '../../lib/cursor';
+import { decodeCursor, pageOf } from '../../lib/cursor';
 import * as repo from './workflows.repo';
 import { canEditWorkflow, canRunWorkflow } from './workflows.policy';
 import { WORKFLOW_TEMPLATES } from './templates';
@@ -289,11 +289,10 @@ export function createWorkflowsService(deps: WorkflowsServiceDeps) {
         ...(query.status ? { isActive: query.status === 'active' } : {}),
         ...(query.templates ? { isTemplate: query.templates === 'true' } : {}),
       });
-      const page = rows.slice(0, query.limit);
-      const last = page.at(-1);
+      const { page, nextCursor } = pageOf(rows, query.limit);
       return {
         items: page.map((w) => presentSummary(actor, w)),
-        nextCursor: rows.length > query.limit && last ? encodeCursor(last.cursorAt, last.id) : null,
+        nextCursor,
       };
     },
 
