@@ -229,7 +229,9 @@ describe('real-time collaboration (/api/collab)', () => {
     const id = await createWorkflow(owner);
     const shortLived = createAccessTokenSigner({
       secret: TEST_JWT_SECRET,
-      ttlSec: 1,
+      // Whole seconds: a 1 s token signed late in a second can expire before a loaded CI
+      // machine finishes the handshake. Three seconds leave room to connect first.
+      ttlSec: 3,
       issuer: 'auterity',
       audience: 'auterity-api',
     });
@@ -244,7 +246,7 @@ describe('real-time collaboration (/api/collab)', () => {
     const a = client(id, token);
     expect(await a.ready).toEqual({ ok: true });
 
-    await eventually(() => expect(a.closes.map((c) => c.reason)).toContain('token-expired'), 4000);
+    await eventually(() => expect(a.closes.map((c) => c.reason)).toContain('token-expired'), 8000);
   });
 });
 
