@@ -4,6 +4,7 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 import type { Logger } from '../lib/logger';
 import type { Actor } from './actor';
 import { RateLimitedError } from './errors';
+import { createLocalCounters, type TakeState } from './rate-limit-local';
 
 /** How a route is limited before authentication: `auth` is the strict tier for sign-in-like routes. */
 export type RateLimitTier = 'default' | 'auth' | 'none';
@@ -32,7 +33,7 @@ export interface RateLimiter {
   limitIpAndKey(req: Request, res: Response, name: string, key: string, perMinute: number): Promise<void>;
 }
 
-function setHeaders(res: Response, limit: number, state: RateLimiterRes): void {
+function setHeaders(res: Response, limit: number, state: TakeState): void {
   const remaining = String(Math.max(0, state.remainingPoints));
   const reset = String(Math.ceil(state.msBeforeNext / 1000));
   res.setHeader('RateLimit-Limit', String(limit));
@@ -46,7 +47,9 @@ function setHeaders(res: Response, limit: number, state: RateLimiterRes): void {
 /**
  * rate-limiter-flexible counters: in Redis when configured (shared by every API process), with an
  * in-process insurance limiter that takes over while Redis is unreachable (limits stay on, per
- * process); in memory in embedded mode.
+ * process); in memory in embedded mode. With Redis, keys far from their limit are counted here and
+ * settled in the background (rate-limit-local.ts), so most requests skip the round trip; the
+ * sign-in tier is always counted in Redis.
  */
 export function createRateLimiter(
   settings: RateLimitSettings,
@@ -58,6 +61,13 @@ export function createRateLimiter(
   },
 ): RateLimiter {
   let outage = false;
+  const noteOutage = () => {
+    if (options.redis && options.redis.status !== 'ready' && !outage) {
+      outage = true;
+      options.log.warn('Redis is unavailable: rate limits fall back to per-process counters');
+    }
+  };
+  const local = options.redis ? createLocalCounters({ onSettleError: noteOutage }) : undefined;
   const make = (keyPrefix: string, points: number): RateLimiterAbstract => {
     const memory = new RateLimiterMemory({ keyPrefix, points, duration: 60 });
     if (!options.redis) return memory;
@@ -80,7 +90,8 @@ export function createRateLimiter(
   /** One counter: its state, and whether this request is over its limit. Never throws a RateLimiterRes. */
   async function take(limiter: RateLimiterAbstract, key: string, limit: number) {
     try {
-      const state = await limiter.consume(key);
+      const state: TakeState =
+        local && limiter !== limiters.auth ? await local.take(limiter, key, limit) : await limiter.consume(key);
       if (outage && options.redis?.status === 'ready') {
         outage = false;
         options.log.info('rate limiting is back on Redis');
@@ -90,10 +101,7 @@ export function createRateLimiter(
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
       return { state: rejection, limit, limited: true };
     } finally {
-      if (options.redis && options.redis.status !== 'ready' && !outage) {
-        outage = true;
-        options.log.warn('Redis is unavailable: rate limits fall back to per-process counters');
-      }
+      noteOutage();
     }
   }
 
