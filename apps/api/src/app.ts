@@ -1,5 +1,4 @@
 import express, { type Express } from 'express';
-import helmet from 'helmet';
 import type { Redis } from 'ioredis';
 import type { Config, OAuthProviderName } from './config';
 import type { Database } from './lib/db';
@@ -13,6 +12,7 @@ import { createCredentialsService } from './modules/credentials/credentials.serv
 import { createEncryptor } from './lib/crypto';
 import { createRateLimiter } from './http/rate-limit';
 import { crossOrigin } from './http/cors';
+import { securityHeaders } from './http/security-headers';
 import { jsonBody } from './http/json-body';
 import { httpMetrics, metricsHandler } from './http/metrics';
 import { createGuardedHttpClient } from './lib/http-client';
@@ -263,7 +263,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   const cors = crossOrigin(deps.config.corsOrigins);
   if (cors) app.use(cors);
   app.use(
-    helmet({
+    securityHeaders({
       contentSecurityPolicy: {
         directives: {
           defaultSrc: ["'self'"],

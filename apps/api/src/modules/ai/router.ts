@@ -183,12 +183,29 @@ export function periodStart(now: Date): Date {
 
 /** Estimated prompt tokens: the text of every message part, counted with the o200k tokenizer. */
 export function promptTokens(prompt: LanguageModelV3CallOptions['prompt']): number {
+  return gptTokenizer().countTokens(promptText(prompt));
+}
+
+function promptText(prompt: LanguageModelV3CallOptions['prompt']): string {
   let text = '';
   for (const message of prompt) {
     if (typeof message.content === 'string') text += `${message.content}\n`;
     else for (const part of message.content) if (part.type === 'text') text += `${part.text}\n`;
   }
-  return gptTokenizer().countTokens(text);
+  return text;
+}
+
+/**
+ * The prompt's tokens, counted only when an answer needs them: every token stands for at least one
+ * byte of UTF-8, so a prompt whose byte length already fits a context window surely fits it, and
+ * calls naming a model with room to spare skip the tokenizer (a measurable part of a gateway call).
+ */
+function lazyPromptTokens(prompt: LanguageModelV3CallOptions['prompt']) {
+  const text = promptText(prompt);
+  const upperBound = Buffer.byteLength(text);
+  let counted: number | undefined;
+  const count = () => (counted ??= gptTokenizer().countTokens(text));
+  return { count, fits: (room: number) => upperBound <= room || count() <= room };
 }
 
 function requiredCapabilities(options: AiCall['options']): Set<AiCapability> {
@@ -449,7 +466,7 @@ export function createAiRouter(deps: AiRouterDeps) {
     const cat = await loadCatalog();
     const byProvider = await enabledProviders(call.organizationId, call.credentialId);
     const needed = requiredCapabilities(call.options);
-    const inputTokens = promptTokens(call.options.prompt);
+    const inputTokens = lazyPromptTokens(call.options.prompt);
     const outputTokens = call.options.maxOutputTokens ?? EXPECTED_OUTPUT_TOKENS;
     const usable = (m: CatalogModel): Candidate | null => {
       const provider = findProvider(m.provider);
@@ -459,7 +476,7 @@ export function createAiRouter(deps: AiRouterDeps) {
     };
     const fits = (c: Candidate) =>
       [...needed].every((cap) => c.model.capabilities.includes(cap)) &&
-      inputTokens + (call.options.maxOutputTokens ?? 0) <= c.model.contextWindow;
+      inputTokens.fits(c.model.contextWindow - (call.options.maxOutputTokens ?? 0));
 
     const chain: Candidate[] = [];
     const add = (c: Candidate) => {
@@ -470,7 +487,7 @@ export function createAiRouter(deps: AiRouterDeps) {
       const parsed = parseModelSelector(selector);
       if (parsed.kind === 'auto') {
         const pool = cat.models.map(usable).filter((c): c is Candidate => c !== null && fits(c));
-        for (const c of rank(pool, parsed.policy, inputTokens, outputTokens, call.maxPricePerMTok)) add(c);
+        for (const c of rank(pool, parsed.policy, inputTokens.count(), outputTokens, call.maxPricePerMTok)) add(c);
         continue;
       }
       const model = cat.models.find((m) => m.provider === parsed.provider && m.modelId === parsed.modelId);
