@@ -242,6 +242,9 @@ function EditorBody({ workflow }: { workflow: WorkflowDto }) {
     setSavedDetails(detailsOf(restored));
   };
 
+  // Shortened with an ellipsis when the bar is crowded: the full text stays in the tooltip.
+  const saveState = update.isPending ? 'Saving…' : isDirty ? 'Unsaved changes' : 'All changes saved';
+
   return (
     <div className="workflow-editor">
       <header className="editor-bar">
@@ -262,8 +265,13 @@ function EditorBody({ workflow }: { workflow: WorkflowDto }) {
               {workflow.canaryVersion !== null ? ` + v${workflow.canaryVersion} at ${workflow.canaryPercent}%` : ''}
             </span>
           ) : null}
-          <span className={isDirty ? 'save-state save-state--dirty' : 'save-state'} data-testid="save-state" role="status">
-            {update.isPending ? 'Saving…' : isDirty ? 'Unsaved changes' : 'All changes saved'}
+          <span
+            className={isDirty ? 'save-state save-state--dirty' : 'save-state'}
+            data-testid="save-state"
+            role="status"
+            title={saveState}
+          >
+            {saveState}
           </span>
         </div>
         <div className="editor-bar__actions">
