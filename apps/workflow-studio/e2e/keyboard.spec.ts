@@ -15,6 +15,9 @@ test('builds, connects, configures, saves and runs a two-node workflow with the 
   await page.getByTestId('register-password-input').fill(PASSWORD);
   await page.getByTestId('register-button').click();
   await expect(page).toHaveURL(/\/dashboard$/);
+  // The URL changes before the dashboard replaces the form: a Tab pressed in between lands on the
+  // form's next control, which then disappears. Wait for the dashboard itself.
+  await expect(page.getByRole('heading', { name: /^Welcome/ })).toBeVisible();
 
   // The skip link is the first stop, then the main navigation.
   await page.keyboard.press('Tab');
