@@ -42,8 +42,11 @@ export interface TakeState {
  * `LOCAL_MIN_LIMIT` are always exact. When the store fails, `consume` and `penalty` fall back to
  * the library's in-process insurance limiter, as before.
  */
-export function createLocalCounters(options: { now?: () => number; onSettleError?: (error: unknown) => void } = {}) {
+export function createLocalCounters(
+  options: { now?: () => number; onSettleError?: (error: unknown) => void; settleMs?: number } = {},
+) {
   const now = options.now ?? Date.now;
+  const settleMs = options.settleMs ?? SETTLE_INTERVAL_MS;
   const states = new Map<string, KeyState>();
   let timer: NodeJS.Timeout | undefined;
 
@@ -86,7 +89,7 @@ export function createLocalCounters(options: { now?: () => number; onSettleError
   }
 
   function scheduleSettle(): void {
-    timer ??= setTimeout(() => void settle(), SETTLE_INTERVAL_MS);
+    timer ??= setTimeout(() => void settle(), settleMs);
     timer.unref?.();
   }
 
