@@ -41,6 +41,17 @@ async function takeMany(counters: LocalCounters, limiter: RateLimiterAbstract, k
   return { admitted, refused };
 }
 
+/** Two API processes' view of one shared limit: their own local counters, their own Redis client. */
+async function twoProcesses(points: number) {
+  const prefix = `t_${randomUUID()}`;
+  return {
+    a: createLocalCounters(),
+    b: createLocalCounters(),
+    limiterA: await store(prefix, points),
+    limiterB: await store(prefix, points),
+  };
+}
+
 const consumedIn = async (limiter: RateLimiterAbstract, key: string) => (await limiter.get(key))?.consumedPoints ?? 0;
 
 describe('local rate-limit counters', () => {
@@ -89,11 +100,7 @@ describe('local rate-limit counters', () => {
   });
 
   (redisUrl ? it : it.skip)('shares one limit between processes: exact once counts have settled', async () => {
-    const prefix = `t_${randomUUID()}`;
-    const a = createLocalCounters();
-    const b = createLocalCounters();
-    const limiterA = await store(prefix, 100);
-    const limiterB = await store(prefix, 100);
+    const { a, b, limiterA, limiterB } = await twoProcesses(100);
 
     const first = await takeMany(a, limiterA, 'k', 100, 30);
     await a.flush();
@@ -107,11 +114,7 @@ describe('local rate-limit counters', () => {
   });
 
   (redisUrl ? it : it.skip)('lets processes that have not settled yet pass a limit by at most half of it each', async () => {
-    const prefix = `t_${randomUUID()}`;
-    const a = createLocalCounters();
-    const b = createLocalCounters();
-    const limiterA = await store(prefix, 100);
-    const limiterB = await store(prefix, 100);
+    const { a, b, limiterA, limiterB } = await twoProcesses(100);
 
     // Interleaved with no settle in between: each process first sees only its own counts.
     const results = await Promise.all([takeMany(a, limiterA, 'k', 100, 100), takeMany(b, limiterB, 'k', 100, 100)]);

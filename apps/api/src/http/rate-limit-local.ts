@@ -12,7 +12,6 @@ const MAX_LOCAL_KEYS = 50_000;
 interface KeyState {
   limiter: RateLimiterAbstract;
   key: string;
-  limit: number;
   /** The shared count as of the last answer from the store (it includes what was settled then). */
   shared: number;
   /** Taken here and sent to the store, not yet acknowledged. */
@@ -42,10 +41,8 @@ export interface TakeState {
  * `LOCAL_MIN_LIMIT` are always exact. When the store fails, `consume` and `penalty` fall back to
  * the library's in-process insurance limiter, as before.
  */
-export function createLocalCounters(
-  options: { now?: () => number; onSettleError?: (error: unknown) => void; settleMs?: number } = {},
-) {
-  const now = options.now ?? Date.now;
+export function createLocalCounters(options: { onSettleError?: (error: unknown) => void; settleMs?: number } = {}) {
+  const now = Date.now;
   const settleMs = options.settleMs ?? SETTLE_INTERVAL_MS;
   const states = new Map<string, KeyState>();
   let timer: NodeJS.Timeout | undefined;
@@ -94,7 +91,7 @@ export function createLocalCounters(
   }
 
   /** Counts one request in the store, with whatever this process admitted but has not sent yet. */
-  async function exact(limiter: RateLimiterAbstract, key: string, limit: number, state: KeyState | undefined) {
+  async function exact(limiter: RateLimiterAbstract, key: string, state: KeyState | undefined) {
     const carried = state?.pending ?? 0;
     if (state) {
       state.pending = 0;
@@ -103,8 +100,8 @@ export function createLocalCounters(
     try {
       const res = await limiter.consume(key, 1 + carried);
       if (state) learn(state, res, now());
-      else if (states.size < MAX_LOCAL_KEYS && limit >= LOCAL_MIN_LIMIT) {
-        const fresh: KeyState = { limiter, key, limit, shared: 0, inFlight: 0, pending: 0, resetAt: 0, readAt: 0 };
+      else if (states.size < MAX_LOCAL_KEYS) {
+        const fresh: KeyState = { limiter, key, shared: 0, inFlight: 0, pending: 0, resetAt: 0, readAt: 0 };
         learn(fresh, res, now());
         states.set(idOf(limiter, key), fresh);
       }
@@ -126,14 +123,14 @@ export function createLocalCounters(
       if (limit < LOCAL_MIN_LIMIT) return limiter.consume(key);
       const state = states.get(idOf(limiter, key));
       const at = now();
-      if (!state || at >= state.resetAt || at - state.readAt > FRESH_MS) return exact(limiter, key, limit, state);
+      if (!state || at >= state.resetAt || at - state.readAt > FRESH_MS) return exact(limiter, key, state);
       const consumed = state.shared + state.inFlight + state.pending + 1;
-      if (consumed * 2 > limit) return exact(limiter, key, limit, state);
+      if (consumed * 2 > limit) return exact(limiter, key, state);
       state.pending += 1;
       scheduleSettle();
       return { consumedPoints: consumed, remainingPoints: limit - consumed, msBeforeNext: state.resetAt - at };
     },
-    /** Sends what is still counted only here (on shutdown, and in tests). */
+    /** Sends what is still counted only here now, without waiting for the next settle (tests). */
     flush: async (): Promise<void> => {
       if (timer) clearTimeout(timer);
       await settle();
