@@ -111,6 +111,7 @@ export function createServices(deps: AppDeps) {
     publicUrl: config.publicUrl,
     ...(config.billing.stripe ? { stripe: createStripeGateway(config.billing.stripe) } : {}),
     ...(deps.bus ? { bus: deps.bus } : {}),
+    settleUsage: () => aiRouter.flushUsage(),
   });
   const signer = createAccessTokenSigner({
     secret: deps.secrets.jwtSecret,

@@ -152,7 +152,7 @@ async function serve(config: Config, log: Logger): Promise<void> {
     await running.stop(config.shutdownTimeoutMs);
     if (runsWorker) await services.executions.stop(config.shutdownTimeoutMs);
     services.retention.stop();
-    await Promise.all([services.requests.flush(), services.errorIq.flush()]);
+    await Promise.all([services.requests.flush(), services.errorIq.flush(), services.aiRouter.close()]);
     await services.billing.stop();
     await context.close();
     log.info('shutdown complete');
@@ -216,6 +216,8 @@ async function work(config: Config, log: Logger): Promise<void> {
     shuttingDown = true;
     log.info({ signal }, 'worker stopping: finishing running executions');
     await services.executions.stop(config.shutdownTimeoutMs);
+    // Workers run AI nodes: their usage rows are written before the process goes.
+    await services.aiRouter.close();
     await services.billing.stop();
     await probes?.stop(1000);
     await context.close();

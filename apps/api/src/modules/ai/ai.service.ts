@@ -141,6 +141,7 @@ export function createAiService(deps: {
       const to = query.to
         ? new Date(new Date(`${query.to}T00:00:00Z`).getTime() + DAY_MS)
         : new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()) + DAY_MS);
+      await router.flushUsage();
       const rows = await usageRepo.usageReport(db, actor.organizationId, { from, to }, query.groupBy);
       const total = rows.reduce((sum, r) => sum + parseUsd(r.costUsd), 0n);
       return {
@@ -163,6 +164,7 @@ export function createAiService(deps: {
     },
 
     async budget(actor: Actor, scope: AiBudgetScope, scopeId: string, start = periodStart(now())): Promise<AiBudgetDto> {
+      await router.flushUsage();
       const state = await usageRepo.budgetState(db, actor.organizationId, start, {
         workflowId: scope === 'workflow' ? scopeId : null,
         apiKeyId: scope === 'api_key' ? scopeId : null,

@@ -172,6 +172,13 @@ describe('OpenAI-compatible gateway (/v1, official openai client, real database)
           { role: 'user', content: 'Say hello to Ada' },
         ],
       });
+      // Billed under the response's id (written behind the answer, so flushed before reading).
+      expect(await services.aiRouter.flushUsage()).toBe(true);
+      const usage = await test.db.query<{ model: string; input_tokens: number; cost_usd: string; has_key: boolean }>(
+        `SELECT model, input_tokens, cost_usd::text AS cost_usd, api_key_id IS NOT NULL AS has_key FROM ai_usage WHERE call_id = $1`,
+        [data.id],
+      );
+      expect(usage.rows).toEqual([{ model: 'gpt-4o-mini', input_tokens: 12, cost_usd: '0.000003600000', has_key: true }]);
     });
 
     it('resolves a bare model id to the catalog model the organization can use', async () => {

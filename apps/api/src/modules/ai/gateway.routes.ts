@@ -83,6 +83,7 @@ export function gatewayRoutes(deps: { router: AiRouter; executions: ExecutionsSe
     const id = `chatcmpl-${randomToken(18)}`;
     const created = Math.floor(Date.now() / 1000);
     const call = {
+      callId: id,
       organizationId: actor.organizationId,
       apiKeyId: actor.kind === 'api_key' ? actor.apiKeyId : null,
       model: await resolveModel(actor, body.model),

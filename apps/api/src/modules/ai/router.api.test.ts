@@ -16,7 +16,15 @@ import * as catalogRepo from './catalog.repo';
 import { createNodeAi } from './node-ai';
 import { formatUsd } from './pricing';
 import { findProvider } from './providers';
-import { AiError, createAiRouter, periodStart, PLAN_AI_BUDGET_USD, type AiCall, type AiRouterDeps } from './router';
+import {
+  AiError,
+  createAiRouter,
+  periodStart,
+  PLAN_AI_BUDGET_USD,
+  type AiCall,
+  type AiRouter,
+  type AiRouterDeps,
+} from './router';
 import * as usageRepo from './usage.repo';
 
 const API_KEY = 'sk-router-test-4f9c2a7e1b3d';
@@ -180,10 +188,14 @@ describe('AI router', () => {
       ...(options.now ? { now: options.now } : {}),
       ...(options.onBudgetAlert ? { onBudgetAlert: options.onBudgetAlert } : {}),
     });
+    routers.push(router);
     return { router, logs };
   }
+  /** Every router made here: usage rows are written behind the answer, so reads flush them first. */
+  const routers: AiRouter[] = [];
 
   async function usageRows(organizationId: string) {
+    for (const r of [...routers, services.aiRouter]) expect(await r.flushUsage()).toBe(true);
     const { rows } = await test.db.query<{
       workflow_id: string | null;
       execution_id: string | null;
@@ -207,6 +219,7 @@ describe('AI router', () => {
   async function seedSpend(organizationId: string, costUsd: string, scope: { workflowId?: string; apiKeyId?: string } = {}) {
     await usageRepo.insertUsage(test.db, [
       {
+        callId: randomUUID(),
         organizationId,
         workflowId: scope.workflowId ?? null,
         executionId: null,
@@ -899,7 +912,11 @@ describe('AI router', () => {
       expect(result.text).toBe('Local echo: Say hello');
       expect(await usageRows(org.id)).toEqual([]);
       expect(logs.lines()).toContainEqual(
-        expect.objectContaining({ level: 50, msg: 'AI usage could not be recorded', organizationId: org.id }),
+        expect.objectContaining({
+          level: 50,
+          msg: 'AI usage row refused by the database: not recorded',
+          usage: expect.objectContaining({ organizationId: org.id, nodeId: 'n'.repeat(65) }),
+        }),
       );
     });
   });

@@ -17,7 +17,7 @@ import {
 } from '@auterity/workflow-contracts';
 import { BrokenCircuitError, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
 import { AppError } from '../../http/errors';
-import { createBatcher } from '../../lib/batcher';
+import { randomUUID } from 'node:crypto';
 import { createFastFetch } from '../../lib/fast-fetch';
 import type { Database } from '../../lib/db';
 import type { GuardedHttpClient } from '../../lib/http-client';
@@ -28,6 +28,7 @@ import * as catalogRepo from './catalog.repo';
 import { callCost, formatUsd, parseUsd } from './pricing';
 import { findProvider, type ProviderDefinition, type ProviderSettings } from './providers';
 import * as usageRepo from './usage.repo';
+import { createUsageWriter } from './usage-writer';
 import { aiCalls, aiCost, aiTokens } from '../../lib/metrics';
 import { gptTokenizer } from './lazy-modules';
 
@@ -74,6 +75,8 @@ export interface AiAttribution {
   executionId?: string | null;
   nodeId?: string | null;
   apiKeyId?: string | null;
+  /** The call's id on its usage row (a gateway call's `chatcmpl-…`); a random one when absent. */
+  callId?: string;
 }
 
 export interface AiCall extends AiAttribution {
@@ -307,7 +310,7 @@ export function createAiRouter(deps: AiRouterDeps) {
   >();
   const budgetKey = (call: AiAttribution, since: Date) =>
     `${call.organizationId}|${call.workflowId ?? ''}|${call.apiKeyId ?? ''}|${since.getTime()}`;
-  const usageWriter = createBatcher<usageRepo.UsageRow>((rows) => usageRepo.insertUsage(db, rows));
+  const usageWriter = createUsageWriter((rows) => usageRepo.insertUsage(db, rows), log);
   const guarded = guardedFetch(deps.outbound, config.timeoutMs);
   /** For the providers' own endpoints and the operator's: trusted addresses, pooled connections. */
   const fastFetch = createFastFetch();
@@ -536,6 +539,8 @@ export function createAiRouter(deps: AiRouterDeps) {
     let state: usageRepo.BudgetState;
     if (cached && Date.now() - cached.at < BUDGET_TTL_MS) state = cached.state;
     else {
+      // This process's own spend still on its way to the database counts too.
+      if (usageWriter.pending() > 0) await usageWriter.flush(BUDGET_TTL_MS);
       state = await usageRepo.budgetState(db, call.organizationId, since, {
         workflowId: call.workflowId ?? null,
         apiKeyId: call.apiKeyId ?? null,
@@ -614,26 +619,28 @@ export function createAiRouter(deps: AiRouterDeps) {
     aiTokens.inc({ provider, direction: 'output' }, usage.outputTokens);
     // A metric may round; the books (ai_usage) stay exact.
     aiCost.inc({ provider }, Number(cost) / 1e12);
-    try {
-      await usageWriter.write({
-        organizationId: call.organizationId,
-        workflowId: call.workflowId ?? null,
-        executionId: call.executionId ?? null,
-        nodeId: call.nodeId ?? null,
-        apiKeyId: call.apiKeyId ?? null,
-        provider: candidate.model.provider,
-        model: candidate.model.modelId,
-        inputTokens: usage.inputTokens,
-        outputTokens: usage.outputTokens,
-        costUsd,
-        latencyMs,
-      });
-      if (cost > 0n) {
-        addSpend(call, cost);
+    // Written behind the answer (usage-writer.ts): kept and retried until the database has it.
+    usageWriter.write({
+      callId: call.callId ?? randomUUID(),
+      organizationId: call.organizationId,
+      workflowId: call.workflowId ?? null,
+      executionId: call.executionId ?? null,
+      nodeId: call.nodeId ?? null,
+      apiKeyId: call.apiKeyId ?? null,
+      provider: candidate.model.provider,
+      model: candidate.model.modelId,
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      costUsd,
+      latencyMs,
+    });
+    if (cost > 0n) {
+      addSpend(call, cost);
+      try {
         await raiseAlerts(call, before, cost);
+      } catch (err) {
+        log.error({ err, organizationId: call.organizationId }, 'AI budget alert could not be recorded');
       }
-    } catch (err) {
-      log.error({ err, organizationId: call.organizationId }, 'AI usage could not be recorded');
     }
     return costUsd;
   }
@@ -856,6 +863,15 @@ export function createAiRouter(deps: AiRouterDeps) {
 
     /** The plan's monthly AI spend for a tier (USD decimal; null: unlimited). */
     planBudget,
+
+    /**
+     * Waits until the usage rows of calls billed so far in this process are written (read paths
+     * call it, so usage and spend reports include the calls that just answered); false on timeout.
+     */
+    flushUsage: (timeoutMs?: number): Promise<boolean> => usageWriter.flush(timeoutMs),
+
+    /** Shutdown: writes what is queued (bounded), then logs any row left for replay. */
+    close: (timeoutMs?: number): Promise<void> => usageWriter.close(timeoutMs),
   };
 }
 

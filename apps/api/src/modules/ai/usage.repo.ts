@@ -3,6 +3,8 @@ import type { Db } from '../../lib/db';
 
 /** One successful AI call, billed to its organization (and workflow, execution, node, API key). */
 export interface UsageRow {
+  /** The billed call's id (a gateway call's `chatcmpl-…`): a row for a call already recorded is skipped. */
+  callId: string;
   organizationId: string;
   workflowId: string | null;
   executionId: string | null;
@@ -18,15 +20,18 @@ export interface UsageRow {
 
 export async function insertUsage(db: Db, rows: readonly UsageRow[]): Promise<void> {
   await db.query(
-    `INSERT INTO ai_usage (organization_id, workflow_id, execution_id, node_id, api_key_id, provider, model, input_tokens,
-       output_tokens, cost_usd, latency_ms)
-     SELECT u.organization_id, u.workflow_id, u.execution_id, u.node_id, u.api_key_id, u.provider, u.model, u.input_tokens,
-       u.output_tokens, u.cost_usd, u.latency_ms
-     FROM jsonb_to_recordset($1::jsonb) AS u(organization_id uuid, workflow_id uuid, execution_id uuid, node_id text,
-       api_key_id uuid, provider text, model text, input_tokens int, output_tokens int, cost_usd numeric, latency_ms int)`,
+    `INSERT INTO ai_usage (call_id, organization_id, workflow_id, execution_id, node_id, api_key_id, provider, model,
+       input_tokens, output_tokens, cost_usd, latency_ms)
+     SELECT u.call_id, u.organization_id, u.workflow_id, u.execution_id, u.node_id, u.api_key_id, u.provider, u.model,
+       u.input_tokens, u.output_tokens, u.cost_usd, u.latency_ms
+     FROM jsonb_to_recordset($1::jsonb) AS u(call_id text, organization_id uuid, workflow_id uuid, execution_id uuid,
+       node_id text, api_key_id uuid, provider text, model text, input_tokens int, output_tokens int, cost_usd numeric,
+       latency_ms int)
+     ON CONFLICT (call_id) DO NOTHING`,
     [
       JSON.stringify(
         rows.map((r) => ({
+          call_id: r.callId,
           organization_id: r.organizationId,
           workflow_id: r.workflowId,
           execution_id: r.executionId,
@@ -41,7 +46,7 @@ export async function insertUsage(db: Db, rows: readonly UsageRow[]): Promise<vo
         })),
       ),
     ],
-    { prepare: 'ai.insert_usage' },
+    { prepare: 'ai.insert_usage_once' },
   );
 }
 

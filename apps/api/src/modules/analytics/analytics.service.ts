@@ -27,6 +27,8 @@ export interface AnalyticsDeps {
   /** Whether the actor may read every organization's numbers. */
   isPlatformAdmin(actor: Actor): Promise<boolean>;
   retentionDays?: repo.RetentionDays;
+  /** Waits for this process's AI usage rows still being written (so a report includes the calls just made). */
+  settleUsage?: () => Promise<unknown>;
   now?: () => Date;
 }
 
@@ -307,6 +309,7 @@ export function createAnalyticsService(deps: AnalyticsDeps) {
     /** `GET /api/analytics/ai`. @throws ForbiddenError */
     async ai(actor: Actor, query: AnalyticsQuery): Promise<AiAnalyticsDto> {
       const { range, r, scope } = await resolve(actor, query);
+      await deps.settleUsage?.();
       const rows = await aggregate((tx) => repo.aiUsage(tx, scope, r));
       const totals = { calls: 0, inputTokens: 0, outputTokens: 0, costUsd: '0' };
       const byT = new Map<string, { calls: number; tokens: number; costUsd: string }>();

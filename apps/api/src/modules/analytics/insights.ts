@@ -71,7 +71,7 @@ export function createInsightServices(
   core: {
     auth: Pick<AuthService, 'me'>;
     outbound: GuardedHttpClient;
-    aiRouter: Pick<AiRouter, 'generate' | 'models'>;
+    aiRouter: Pick<AiRouter, 'generate' | 'models' | 'flushUsage'>;
     executions: Pick<ExecutionsService, 'onFailure'>;
     encryptor: Encryptor;
   },
@@ -83,6 +83,7 @@ export function createInsightServices(
     log,
     isPlatformAdmin: async (actor) => actor.kind === 'user' && (await core.auth.me(actor)).isPlatformAdmin,
     retentionDays: retentionFromPlans(deps.config.billing.catalog.plans),
+    settleUsage: () => core.aiRouter.flushUsage(),
   });
   const errorIq = createErrorIqService({
     db,

@@ -105,6 +105,8 @@ export interface BillingServiceDeps {
   stripe?: StripeGateway;
   /** Tells every process when an organization's subscription changed (suspension applies at once everywhere). */
   bus?: EventBus;
+  /** Waits for this process's AI usage rows still being written (they are metered when they land). */
+  settleUsage?: () => Promise<unknown>;
   now?: () => Date;
 }
 
@@ -481,6 +483,7 @@ export function createBillingService(deps: BillingServiceDeps) {
     },
 
     async usage(actor: Actor): Promise<UsageDto> {
+      await deps.settleUsage?.();
       const sub = await subscriptionOf(actor.organizationId);
       const [current, periods, gauges] = await Promise.all([
         repo.findUsage(db, sub.id, sub.currentPeriodStart),
@@ -711,6 +714,7 @@ export function createBillingService(deps: BillingServiceDeps) {
       const org = await repo.findOrganizationName(db, organizationId);
       if (!org) throw new NotFoundError('organization');
       const sub = await subscriptionOf(organizationId);
+      await deps.settleUsage?.();
       const [usage, gauges] = await Promise.all([
         repo.findUsage(db, sub.id, sub.currentPeriodStart),
         gaugesOf(db, organizationId),

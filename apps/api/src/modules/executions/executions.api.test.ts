@@ -245,6 +245,8 @@ describe('workflow executions (API, real database)', () => {
         cost: '0',
         aiAttempts: [{ model: 'local/echo', ok: true }],
       });
+      // The usage row is written behind the step (usage-writer.ts).
+      expect(await services.aiRouter.flushUsage()).toBe(true);
       const usage = await test.db.query<{ workflow_id: string; execution_id: string; node_id: string; model: string }>(
         'SELECT workflow_id, execution_id, node_id, model FROM ai_usage WHERE execution_id = $1',
         [res.body.id],
