@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createTestDatabase, usesPostgres } from '../test/db';
@@ -23,6 +23,31 @@ describe('createContext', () => {
     expect(rows.length).toBeGreaterThan(0);
     await context.close();
     expect(existsSync(path.join(dataDir, '.lock'))).toBe(false);
+  });
+
+  it('embedded mode: a new database is a copy of the build template; leftovers of an interrupted first start are cleared', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'auterity-ctx-'));
+    // What a first start killed mid-copy leaves: a staging copy and an empty database directory.
+    mkdirSync(path.join(dataDir, 'pglite.seeding-99999', 'base'), { recursive: true });
+    mkdirSync(path.join(dataDir, 'pglite'));
+    writeFileSync(path.join(dataDir, 'pglite', 'half-written'), 'x');
+    const { log, lines } = captureLogger();
+
+    const context = await createContext(loadConfig({ DATA_DIR: dataDir }), log);
+
+    expect(lines()).toContainEqual(expect.objectContaining({ msg: 'embedded database opened', seededFromTemplate: true }));
+    expect(readdirSync(dataDir).sort()).toEqual(['.lock', 'pglite']);
+    expect(existsSync(path.join(dataDir, 'pglite', 'half-written'))).toBe(false);
+    const { rows } = await context.db.query<{ n: string }>('SELECT count(*) AS n FROM schema_migrations');
+    expect(Number(rows[0]?.n)).toBeGreaterThan(10);
+    await context.db.query(`INSERT INTO organizations (name) VALUES ('Kept')`);
+    await context.close();
+
+    // A second start opens the same database: no copy over it.
+    const again = await createContext(loadConfig({ DATA_DIR: dataDir }), captureLogger().log);
+    const kept = await again.db.query<{ name: string }>('SELECT name FROM organizations');
+    expect(kept.rows).toEqual([{ name: 'Kept' }]);
+    await again.close();
   });
 
   (usesPostgres ? it : it.skip)('services mode: uses DATABASE_URL and REDIS_URL and checks both for readiness', async () => {

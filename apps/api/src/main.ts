@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import express from 'express';
 import { createApp, createServices, type AppDeps } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
@@ -33,13 +33,19 @@ function readConfig(): Config {
   }
 }
 
-/** `--build-template FILE`: a migrated embedded database, dumped so that first starts skip initdb. */
-async function buildTemplate(file: string): Promise<void> {
-  const db = await createPgliteDatabase({ dataDir: 'memory://' });
+/**
+ * `--build-template DIR`: a migrated embedded database directory that first starts copy, so they
+ * skip initdb and the migrations. Built beside DIR and renamed into place.
+ */
+async function buildTemplate(dir: string): Promise<void> {
+  const staging = `${dir}.building`;
+  rmSync(staging, { recursive: true, force: true });
+  const db = await createPgliteDatabase({ dataDir: staging });
   await migrate(db, MIGRATIONS_DIR);
-  const dump = await db.dump();
-  writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
+  await db.exec(db, 'CHECKPOINT');
   await db.close();
+  if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+  renameSync(staging, dir);
 }
 
 async function migrateOnly(config: Config, log: Logger): Promise<void> {

@@ -1,5 +1,9 @@
 import { Readable } from 'node:stream';
-import { Agent, request } from 'undici';
+import type { Agent } from 'undici';
+import { lazy } from './lazy-require';
+
+/** Loaded on the first call (a process that calls no AI provider never needs it). */
+const undici = lazy<typeof import('undici')>('undici');
 
 /**
  * A `fetch` for trusted endpoints (AI providers' public APIs, the operator's servers) on undici's
@@ -9,7 +13,7 @@ import { Agent, request } from 'undici';
  * http-client.ts: those go through the SSRF guard).
  */
 export function createFastFetch(options: { connectionsPerOrigin?: number } = {}): typeof globalThis.fetch {
-  const agent = new Agent({ keepAliveTimeout: 30_000, connections: options.connectionsPerOrigin ?? 128 });
+  let agent: Agent | undefined;
   return async (input, init) => {
     const body = init?.body;
     if (input instanceof Request || (body !== undefined && body !== null && typeof body !== 'string')) {
@@ -20,6 +24,8 @@ export function createFastFetch(options: { connectionsPerOrigin?: number } = {})
     new Headers(init?.headers).forEach((value, name) => {
       headers[name] = value;
     });
+    const { Agent, request } = undici();
+    agent ??= new Agent({ keepAliveTimeout: 30_000, connections: options.connectionsPerOrigin ?? 128 });
     const res = await request(url, {
       method: (init?.method ?? 'GET') as 'GET',
       headers,

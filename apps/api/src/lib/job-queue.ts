@@ -1,5 +1,9 @@
-import { Queue, Worker, type Job } from 'bullmq';
+import type { Job, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { lazy } from './lazy-require';
+
+/** Loaded when a queue on Redis is made (embedded mode never needs it). */
+const bullmq = lazy<typeof import('bullmq')>('bullmq');
 
 /** Hands execution ids to workers: BullMQ on Redis, or an in-process queue in embedded mode. */
 export interface ExecutionQueue {
@@ -92,6 +96,7 @@ export function createBullQueue(
   redisUrl: string,
   options: { lockDurationMs?: number; stalledIntervalMs?: number } = {},
 ): ExecutionQueue {
+  const { Queue, Worker } = bullmq();
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
   connection.on('error', () => undefined);
   const queue = new Queue(QUEUE_NAME, {

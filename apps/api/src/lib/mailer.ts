@@ -1,5 +1,9 @@
-import nodemailer from 'nodemailer';
+import type nodemailer from 'nodemailer';
+import { lazy } from './lazy-require';
 import type { Logger } from './logger';
+
+/** Loaded when SMTP is configured. */
+const nodemailerLibrary = lazy<typeof nodemailer>('nodemailer');
 
 export interface Mail {
   to: string;
@@ -13,7 +17,7 @@ export interface Mailer {
 
 /** Sends over SMTP (nodemailer); the URL carries host, port, TLS and credentials. */
 export function createSmtpMailer(smtpUrl: string, from: string): Mailer {
-  const transport = nodemailer.createTransport(smtpUrl);
+  const transport = nodemailerLibrary().createTransport(smtpUrl);
   return {
     async send(mail) {
       await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text });

@@ -14,6 +14,6 @@ function findApiRoot(start: string): string {
 /** apps/api, found the same way from src (tests) and from dist (the built bundle). */
 export const API_ROOT = findApiRoot(__dirname);
 export const MIGRATIONS_DIR = path.join(API_ROOT, 'migrations');
-/** Migrated PGlite data directory built by `npm run build`: a new embedded database starts from it. */
-export const PGLITE_TEMPLATE_PATH = path.join(API_ROOT, 'dist', 'pglite-template.tar.gz');
+/** Migrated PGlite data directory built by `npm run build`: a new embedded database starts as a copy of it. */
+export const PGLITE_TEMPLATE_DIR = path.join(API_ROOT, 'dist', 'pglite-template');
 export const DEFAULT_STUDIO_DIR = path.join(API_ROOT, '..', 'workflow-studio', 'dist');

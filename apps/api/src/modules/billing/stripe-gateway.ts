@@ -1,5 +1,9 @@
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
+import { lazy } from '../../lib/lazy-require';
 import type { StripeEventLike, StripeGateway } from './billing.service';
+
+/** Loaded when Stripe is configured (most deployments, and embedded mode, never call it). */
+const stripeLibrary = lazy<typeof Stripe>('stripe');
 
 /** Stripe through its official library: signature verification, Checkout and the customer portal. */
 export function createStripeGateway(settings: {
@@ -8,7 +12,7 @@ export function createStripeGateway(settings: {
   /** Another Stripe endpoint (tests run a local one). */
   host?: { host: string; port: number; protocol: 'http' | 'https' };
 }): StripeGateway {
-  const stripe = new Stripe(settings.secretKey, {
+  const stripe = new (stripeLibrary())(settings.secretKey, {
     maxNetworkRetries: 1,
     timeout: 20_000,
     ...(settings.host ?? {}),
