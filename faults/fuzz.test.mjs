@@ -447,6 +447,16 @@ test(
           10_000,
           20,
         );
+        // AI usage rows are written behind the answer (usage-writer.ts): wait until none is queued.
+        await eventually(
+          async () => {
+            const metrics = await call(api.url, 'GET', '/metrics', { agent });
+            return Number(/^auterity_ai_usage_rows_queued (\d+)/m.exec(metrics.text ?? '')?.[1] ?? NaN);
+          },
+          (n) => n === 0,
+          10_000,
+          20,
+        );
         before = await counts();
       }
     }

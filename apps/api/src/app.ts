@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import type { Config, OAuthProviderName } from './config';
 import type { Database } from './lib/db';
@@ -12,6 +12,7 @@ import { createCredentialsService } from './modules/credentials/credentials.serv
 import { createEncryptor } from './lib/crypto';
 import { createRateLimiter } from './http/rate-limit';
 import { crossOrigin } from './http/cors';
+import { chain } from './http/chain';
 import { securityHeaders } from './http/security-headers';
 import { jsonBody } from './http/json-body';
 import { httpMetrics, metricsHandler } from './http/metrics';
@@ -258,12 +259,13 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   app.set('etag', false);
   app.set('trust proxy', deps.config.trustProxyHops);
 
-  app.use(httpMetrics());
-  app.use(requestContext(deps.log));
-  app.use(requestRecorderMiddleware(services.requests));
+  // What every request goes through, as one layer (chain.ts).
   const cors = crossOrigin(deps.config.corsOrigins);
-  if (cors) app.use(cors);
-  app.use(
+  const everyRequest: RequestHandler[] = [
+    httpMetrics(),
+    requestContext(deps.log),
+    requestRecorderMiddleware(services.requests),
+    ...(cors ? [cors] : []),
     securityHeaders({
       contentSecurityPolicy: {
         directives: {
@@ -281,7 +283,8 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
       },
       strictTransportSecurity: deps.config.isProduction,
     }),
-  );
+  ];
+  app.use(chain(everyRequest));
   app.get('/metrics', metricsHandler(deps.config.metrics));
   // Stripe signs the exact bytes it sent: that route keeps its raw body (the JSON parser then skips it).
   app.post(STRIPE_WEBHOOK_PATH, express.raw({ type: () => true, limit: deps.config.bodyLimitBytes }));
