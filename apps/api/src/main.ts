@@ -1,4 +1,4 @@
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 import express from 'express';
 import { createApp, createServices, type AppDeps } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
@@ -44,7 +44,7 @@ async function buildTemplate(dir: string): Promise<void> {
   await migrate(db, MIGRATIONS_DIR);
   await db.exec(db, 'CHECKPOINT');
   await db.close();
-  if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+  rmSync(dir, { recursive: true, force: true });
   renameSync(staging, dir);
 }
 

@@ -1,6 +1,6 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { LOCAL_AI_PROVIDER, type AiProtocol } from '@auterity/workflow-contracts';
-import { lazy } from './lazy-modules';
+import { lazy } from '../../lib/lazy-require';
 import { createLocalModel } from './local-provider';
 
 // Each provider's SDK is loaded by the first call that needs it (see lazy-modules).

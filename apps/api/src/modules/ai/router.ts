@@ -540,7 +540,7 @@ export function createAiRouter(deps: AiRouterDeps) {
     if (cached && Date.now() - cached.at < BUDGET_TTL_MS) state = cached.state;
     else {
       // This process's own spend still on its way to the database counts too.
-      if (usageWriter.pending() > 0) await usageWriter.flush(BUDGET_TTL_MS);
+      await usageWriter.flush(BUDGET_TTL_MS);
       state = await usageRepo.budgetState(db, call.organizationId, since, {
         workflowId: call.workflowId ?? null,
         apiKeyId: call.apiKeyId ?? null,
